@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { AuditEntry } from '../../api';
+import type { AuditVerifyResult } from '../../api/contract';
+import type { ServiceContext } from '../context';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type Changes = Record<string, [unknown, unknown]>;
+
+export interface AuditInput {
+  action: 'create' | 'update' | 'status' | 'setting';
+  entity: 'study' | 'center' | 'user' | 'setting';
+  entityId: string | number;
+  studyId?: number | null;
+  changes: Changes;
+  reason?: string | null;
+}
+
+interface StoredEvent {
+  seq: number;
+  at: string;
+  actor_id: number | null;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  study_id: number | null;
+  changes: string;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The canonical text hashed for an event: fixed field order, the stored JSON of changes as is. */
+function canonical(e: Omit<StoredEvent, 'hash' | 'prev_hash'>): string {
+  return JSON.stringify([
+    e.seq,
+    e.at,
+    e.actor_id,
+    e.actor,
+    e.action,
+    e.entity,
+    e.entity_id,
+    e.study_id,
+    e.changes,
+    e.reason,
+  ]);
+}
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+const statements = new WeakMap<Database.Database, { last: Database.Statement; insert: Database.Statement }>();
+function prepared(sqlite: Database.Database) {
+  let s = statements.get(sqlite);
+  if (!s) {
+    s = {
+      last: sqlite.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'),
+      insert: sqlite.prepare(
+        `INSERT INTO audit_events (seq, at, actor_id, actor, action, entity, entity_id, study_id, changes, reason, prev_hash, hash)
+         VALUES (@seq, @at, @actor_id, @actor, @action, @entity, @entity_id, @study_id, @changes, @reason, @prev_hash, @hash)`,
+      ),
+    };
+    statements.set(sqlite, s);
+  }
+  return s;
+}
+
+/**
+ * Appends one event to the chain. Call it inside the transaction that makes the change, so that both land or neither.
+ */
+export function recordAudit(ctx: ServiceContext, input: AuditInput): void {
+  const { last, insert } = prepared(ctx.db.$client);
+  const prev = last.get() as { seq: number; hash: string } | undefined;
+  const event = {
+    seq: (prev?.seq ?? 0) + 1,
+    at: ctx.now().toISOString(),
+    actor_id: ctx.actor.id,
+    actor: ctx.actor.username,
+    action: input.action,
+    entity: input.entity,
+    entity_id: String(input.entityId),
+    study_id: input.studyId ?? null,
+    changes: JSON.stringify(input.changes),
+    reason: input.reason ?? null,
+  };
+  const prevHash = prev?.hash ?? GENESIS_HASH;
+  insert.run({ ...event, prev_hash: prevHash, hash: sha256(prevHash + canonical(event)) });
+}
+
+/** Field-by-field differences between two versions of a record, over the fields named. */
+export function diff<T extends object>(before: T | null, after: T, fields: readonly (keyof T & string)[]): Changes {
+  const changes: Changes = {};
+  for (const f of fields) {
+    const old = before ? (before[f] ?? null) : null;
+    const now = after[f] ?? null;
+    if (old !== now) changes[f] = [old, now];
+  }
+  return changes;
+}
+
+/** Recomputes the whole chain; names the first event whose link, sequence or hash is wrong. */
+export function verifyAuditChain(sqlite: Database.Database): AuditVerifyResult {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let events = 0;
+  for (const row of sqlite
+    .prepare('SELECT * FROM audit_events ORDER BY seq')
+    .iterate() as IterableIterator<StoredEvent>) {
+    events++;
+    if (row.seq !== expectedSeq) return { ok: false, events, firstBroken: { seq: row.seq, problem: 'sequence' } };
+    if (row.prev_hash !== prevHash) return { ok: false, events, firstBroken: { seq: row.seq, problem: 'link' } };
+    if (sha256(prevHash + canonical(row)) !== row.hash)
+      return { ok: false, events, firstBroken: { seq: row.seq, problem: 'hash' } };
+    prevHash = row.hash;
+    expectedSeq++;
+  }
+  return { ok: true, events, firstBroken: null };
+}
+
+export function auditForRecord(ctx: Pick<ServiceContext, 'db'>, entity: string, entityId: string): AuditEntry[] {
+  const rows = ctx.db.$client
+    .prepare('SELECT * FROM audit_events WHERE entity = ? AND entity_id = ? ORDER BY seq DESC')
+    .all(entity, entityId) as StoredEvent[];
+  return rows.map((r) => ({
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    studyId: r.study_id,
+    changes: JSON.parse(r.changes) as Record<string, [unknown, unknown]>,
+    reason: r.reason,
+  }));
+}
