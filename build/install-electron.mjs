@@ -26,9 +26,10 @@ const result = spawnSync(process.execPath, ['install.js'], { cwd: electronDir, e
 if (result.status === 0) {
   console.log('trialdesk: Electron binary installed.');
 } else {
-  const reason = (result.stderr || result.stdout || String(result.error ?? '')).trim().split('\n').pop() ?? '';
+  const lines = (result.stderr || result.stdout || String(result.error ?? '')).trim().split('\n');
+  const reason = lines.find((l) => /error/i.test(l)) ?? lines[0] ?? 'unknown error';
   console.log(
-    `trialdesk: Electron binary could not be downloaded (${reason.slice(0, 160)}); npm start will use browser mode.`,
+    `trialdesk: Electron binary could not be downloaded (${reason.trim().slice(0, 160)}); npm start will use browser mode.`,
   );
 }
 process.exit(0);

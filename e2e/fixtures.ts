@@ -1,0 +1,73 @@
+/**
+ * A real browser-mode host per test: its own temp data directory, started as a user starts it (`tsx electron/web`),
+ * restartable on the same data to prove that everything persists.
+ */
+import { test as base, expect } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+export interface AppHost {
+  url: string;
+  dataDir: string;
+  /** stops the host and starts a new one on the same data directory; returns the new URL (new token) */
+  restart(): Promise<string>;
+}
+
+async function startHost(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/web/index.ts', '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /browser mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, url };
+}
+
+async function stopHost(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export const test = base.extend<{ app: AppHost }>({
+  app: async ({}, use) => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'trialdesk-e2e-'));
+    let host = await startHost(dataDir);
+    const app: AppHost = {
+      url: host.url,
+      dataDir,
+      restart: async () => {
+        await stopHost(host.child);
+        host = await startHost(dataDir);
+        app.url = host.url;
+        return host.url;
+      },
+    };
+    await use(app);
+    await stopHost(host.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect };
