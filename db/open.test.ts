@@ -16,7 +16,9 @@ function nextReleaseMigrations(sql: string): string {
   const folder = path.join(dir, 'migrations-next');
   cpSync(DEFAULT_MIGRATIONS, folder, { recursive: true });
   const journalFile = path.join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { idx: number; when: number; tag: string }[] };
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as {
+    entries: { idx: number; when: number; tag: string }[];
+  };
   const last = journal.entries.at(-1)!;
   journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1000, tag: '9999_next' });
   writeFileSync(journalFile, JSON.stringify(journal));
@@ -50,7 +52,9 @@ describe('openDatabase', () => {
 
   it('takes a verified backup before migrating an existing file', async () => {
     const file = await fileWithOneStudy();
-    const opened = await openDatabase(file, { migrationsFolder: nextReleaseMigrations('CREATE TABLE `next_feature` (`id` integer PRIMARY KEY);') });
+    const opened = await openDatabase(file, {
+      migrationsFolder: nextReleaseMigrations('CREATE TABLE `next_feature` (`id` integer PRIMARY KEY);'),
+    });
     expect(opened.migrated).toEqual(['9999_next']);
     expect(opened.backupPath).toMatch(/backups[\\/]pre-migrate-.*\.sqlite$/);
     opened.close();
@@ -63,7 +67,9 @@ describe('openDatabase', () => {
 
   it('stops on a failed migration, names the backup, and leaves the file as it was', async () => {
     const file = await fileWithOneStudy();
-    const broken = nextReleaseMigrations('CREATE TABLE `half` (`id` integer);\n--> statement-breakpoint\nTHIS IS NOT SQL;');
+    const broken = nextReleaseMigrations(
+      'CREATE TABLE `half` (`id` integer);\n--> statement-breakpoint\nTHIS IS NOT SQL;',
+    );
     const err = await openDatabase(file, { migrationsFolder: broken }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatabaseOpenError);
     expect((err as DatabaseOpenError).failure).toBe('migration');
@@ -77,7 +83,11 @@ describe('openDatabase', () => {
 
   it('refuses a database written by a newer version of the app', async () => {
     const file = path.join(dir, 'trialdesk.sqlite');
-    (await openDatabase(file, { migrationsFolder: nextReleaseMigrations('CREATE TABLE `next_feature` (`id` integer);') })).close();
+    (
+      await openDatabase(file, {
+        migrationsFolder: nextReleaseMigrations('CREATE TABLE `next_feature` (`id` integer);'),
+      })
+    ).close();
     const err = await openDatabase(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatabaseOpenError);
     expect((err as DatabaseOpenError).failure).toBe('newer_schema');

@@ -20,7 +20,8 @@ const auditRows = () =>
     changes: string;
     reason: string | null;
   }[];
-const count = (table: string) => (h.opened.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) =>
+  (h.opened.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('the handler table', () => {
   it('has exactly one handler per contract channel', () => {
@@ -46,7 +47,9 @@ describe('the handler table', () => {
     const unknown = await h.send('auth.login', { username: 'ghost', password: ADMIN.password }, s);
     expect(wrong).toEqual(unknown);
     expect(wrong).toMatchObject({ ok: false, error: { code: 'unauthenticated', field: 'password' } });
-    expect(await h.call('auth.login', { username: 'admin', password: ADMIN.password }, s)).toMatchObject({ role: 'admin' });
+    expect(await h.call('auth.login', { username: 'admin', password: ADMIN.password }, s)).toMatchObject({
+      role: 'admin',
+    });
     expect(s).toMatchObject({ user: { username: 'admin' } });
     const stored = h.opened.db.$client.prepare('SELECT password_hash FROM users').get() as { password_hash: string };
     expect(stored.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
@@ -56,18 +59,27 @@ describe('the handler table', () => {
 describe('studies', () => {
   it('creates, lists, finds and reads a study; the signed-in user is the audit actor', async () => {
     const study = await h.call('studies.create', aStudy());
-    expect(study).toMatchObject({ protocolNumber: 'HR-ITP-III-01', status: 'planning', nextStatuses: ['startup', 'terminated'] });
-    await h.call('studies.create', aStudy({ protocolNumber: 'BGB-3111-306', shortTitle: 'MCL 泽布替尼', sponsor: '百济神州' }));
+    expect(study).toMatchObject({
+      protocolNumber: 'HR-ITP-III-01',
+      status: 'planning',
+      nextStatuses: ['startup', 'terminated'],
+    });
+    await h.call(
+      'studies.create',
+      aStudy({ protocolNumber: 'BGB-3111-306', shortTitle: 'MCL 泽布替尼', sponsor: '百济神州' }),
+    );
     expect((await h.call('studies.list', { search: '百济' })).map((s) => s.protocolNumber)).toEqual(['BGB-3111-306']);
-    expect((await h.call('studies.list', { sort: 'protocolNumber', order: 'asc' })).map((s) => s.protocolNumber)).toEqual([
-      'BGB-3111-306',
-      'HR-ITP-III-01',
-    ]);
+    expect(
+      (await h.call('studies.list', { sort: 'protocolNumber', order: 'asc' })).map((s) => s.protocolNumber),
+    ).toEqual(['BGB-3111-306', 'HR-ITP-III-01']);
     expect(await h.call('studies.get', { id: study.id })).toEqual(study);
     const [setup, created] = auditRows();
     expect(setup).toMatchObject({ action: 'create', entity: 'user' });
     expect(created).toMatchObject({ actor: 'admin', action: 'create', entity: 'study', entity_id: String(study.id) });
-    expect(JSON.parse(created!.changes)).toMatchObject({ protocolNumber: [null, 'HR-ITP-III-01'], status: [null, 'planning'] });
+    expect(JSON.parse(created!.changes)).toMatchObject({
+      protocolNumber: [null, 'HR-ITP-III-01'],
+      status: [null, 'planning'],
+    });
   });
 
   it('gives field-level errors for bad input and writes nothing', async () => {
@@ -92,7 +104,10 @@ describe('studies', () => {
       ]),
     );
     const missing = await h.send('studies.create', { protocolNumber: 'X-1' });
-    expect(missing).toMatchObject({ ok: false, error: { code: 'validation', field: 'title', messageKey: 'validation.required' } });
+    expect(missing).toMatchObject({
+      ok: false,
+      error: { code: 'validation', field: 'title', messageKey: 'validation.required' },
+    });
     expect(count('studies')).toBe(0);
     expect(count('audit_events')).toBe(1); // only the administrator's creation
   });
@@ -113,14 +128,20 @@ describe('studies', () => {
     const study = await h.call('studies.create', aStudy());
     const fields = { ...aStudy(), sitePi: '李明', shortTitle: '新简称' };
     const refused = await h.send('studies.update', { id: study.id, fields });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'validation', field: 'reason', messageKey: 'validation.reasonRequired' } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'validation', field: 'reason', messageKey: 'validation.reasonRequired' },
+    });
     expect((await h.call('studies.get', { id: study.id })).sitePi).toBe('张磊');
 
     const updated = await h.call('studies.update', { id: study.id, fields, reason: '原PI调离，伦理已备案' });
     expect(updated).toMatchObject({ sitePi: '李明', shortTitle: '新简称' });
     const last = auditRows().at(-1)!;
     expect(last).toMatchObject({ action: 'update', reason: '原PI调离，伦理已备案' });
-    expect(JSON.parse(last.changes)).toEqual({ shortTitle: ['ITP-海曲泊帕 III期', '新简称'], sitePi: ['张磊', '李明'] });
+    expect(JSON.parse(last.changes)).toEqual({
+      shortTitle: ['ITP-海曲泊帕 III期', '新简称'],
+      sitePi: ['张磊', '李明'],
+    });
 
     // a non-key field alone needs no reason; an unchanged save writes no event
     await h.call('studies.update', { id: study.id, fields: { ...fields, sponsor: '江苏恒瑞医药' } });
@@ -133,7 +154,11 @@ describe('studies', () => {
     const { id } = await h.call('studies.create', aStudy());
     expect(await h.send('studies.changeStatus', { id, status: 'closed' })).toMatchObject({
       ok: false,
-      error: { code: 'illegal_transition', messageKey: 'studies.illegalTransition', params: { from: 'planning', to: 'closed' } },
+      error: {
+        code: 'illegal_transition',
+        messageKey: 'studies.illegalTransition',
+        params: { from: 'planning', to: 'closed' },
+      },
     });
     await h.call('studies.changeStatus', { id, status: 'startup' });
     await h.call('studies.changeStatus', { id, status: 'enrolling' });
@@ -164,11 +189,20 @@ describe('centers', () => {
     const { id: studyId } = await h.call('studies.create', aStudy());
     const lead = await h.call('centers.create', aCenter(studyId));
     expect(lead).toMatchObject({ code: '01', isLead: true, isOwn: true, status: 'active' });
-    const second = await h.send('centers.create', aCenter(studyId, { code: '02', isOwn: false, hospitalName: '北京大学人民医院' }));
-    expect(second).toMatchObject({ ok: false, error: { code: 'conflict', field: 'isLead', messageKey: 'centers.secondLead', params: { code: '01' } } });
+    const second = await h.send(
+      'centers.create',
+      aCenter(studyId, { code: '02', isOwn: false, hospitalName: '北京大学人民医院' }),
+    );
+    expect(second).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', field: 'isLead', messageKey: 'centers.secondLead', params: { code: '01' } },
+    });
     const dupCode = await h.send('centers.create', aCenter(studyId, { isLead: false, isOwn: false }));
     expect(dupCode).toMatchObject({ ok: false, error: { field: 'code', messageKey: 'centers.codeTaken' } });
-    const cap = await h.send('centers.create', aCenter(studyId, { code: '03', isLead: false, isOwn: false, hardCap: 5 }));
+    const cap = await h.send(
+      'centers.create',
+      aCenter(studyId, { code: '03', isLead: false, isOwn: false, hardCap: 5 }),
+    );
     expect(cap).toMatchObject({ ok: false, error: { field: 'hardCap', messageKey: 'centers.hardCapBelowTarget' } });
     const badCode = await h.send('centers.create', aCenter(studyId, { code: '0 1', isLead: false, isOwn: false }));
     expect(badCode).toMatchObject({ ok: false, error: { field: 'code', messageKey: 'validation.centerCode' } });
@@ -198,11 +232,18 @@ describe('centers', () => {
     await h.call('centers.changeStatus', { id: c.id, status: 'active', reason: '申办方要求重新开放' });
 
     const { studyId: _s, ...fields } = aCenter(studyId, { enrollmentTarget: 30, hardCap: 36 });
-    expect(await h.send('centers.update', { id: c.id, fields })).toMatchObject({ ok: false, error: { field: 'reason' } });
+    expect(await h.send('centers.update', { id: c.id, fields })).toMatchObject({
+      ok: false,
+      error: { field: 'reason' },
+    });
     const updated = await h.call('centers.update', { id: c.id, fields, reason: '申办方调整中心目标' });
     expect(updated).toMatchObject({ enrollmentTarget: 30, hardCap: 36 });
     const history = await h.call('audit.forRecord', { entity: 'center', entityId: String(c.id) });
-    expect(history[0]).toMatchObject({ action: 'update', reason: '申办方调整中心目标', changes: { enrollmentTarget: [20, 30] } });
+    expect(history[0]).toMatchObject({
+      action: 'update',
+      reason: '申办方调整中心目标',
+      changes: { enrollmentTarget: [20, 30] },
+    });
     expect(history.map((e) => e.action)).toEqual(['update', 'status', 'status', 'status', 'create']);
   });
 });
@@ -222,15 +263,23 @@ describe('the audit trail', () => {
     await h.call('studies.changeStatus', { id, status: 'enrolling' });
     // a tamperer with the file and the sqlite3 shell: drops the guard and edits event 3
     const raw = new Database(h.file);
-    raw.exec("DROP TRIGGER audit_events_no_update; UPDATE audit_events SET changes = '{\"status\":[\"planning\",\"closed\"]}' WHERE seq = 3");
+    raw.exec(
+      'DROP TRIGGER audit_events_no_update; UPDATE audit_events SET changes = \'{"status":["planning","closed"]}\' WHERE seq = 3',
+    );
     raw.close();
-    expect(await h.call('audit.verify', {})).toEqual({ ok: false, events: 3, firstBroken: { seq: 3, problem: 'hash' } });
+    expect(await h.call('audit.verify', {})).toEqual({
+      ok: false,
+      events: 3,
+      firstBroken: { seq: 3, problem: 'hash' },
+    });
   });
 
   it('shares the transaction of the change: if the audit write fails, the change is undone', async () => {
     const sqlite = h.opened.db.$client;
     // simulate a failing audit write (disk full, corrupted page…) after the study row was inserted
-    sqlite.exec("CREATE TEMP TRIGGER fail_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    sqlite.exec(
+      "CREATE TEMP TRIGGER fail_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    );
     const r = await h.send('studies.create', aStudy());
     expect(r).toMatchObject({ ok: false, error: { code: 'internal', messageKey: 'errors.internal' } });
     expect(count('studies')).toBe(0);
@@ -244,7 +293,14 @@ describe('settings', () => {
     expect((await h.call('app.info', {})).locale).toBe('zh-CN');
     await h.call('app.setLocale', { locale: 'en' });
     expect((await h.call('app.info', {})).locale).toBe('en');
-    expect(await h.send('app.setLocale', { locale: 'fr' })).toMatchObject({ ok: false, error: { field: 'locale', messageKey: 'validation.option' } });
-    expect(auditRows().at(-1)).toMatchObject({ entity: 'setting', entity_id: 'ui.locale', changes: '{"value":[null,"en"]}' });
+    expect(await h.send('app.setLocale', { locale: 'fr' })).toMatchObject({
+      ok: false,
+      error: { field: 'locale', messageKey: 'validation.option' },
+    });
+    expect(auditRows().at(-1)).toMatchObject({
+      entity: 'setting',
+      entity_id: 'ui.locale',
+      changes: '{"value":[null,"en"]}',
+    });
   });
 });
