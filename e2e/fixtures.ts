@@ -18,10 +18,14 @@ export interface AppHost {
 }
 
 async function startHost(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/web/index.ts', '--port', '0', '--data-dir', dataDir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'electron/web/index.ts', '--port', '0', '--data-dir', dataDir],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 30_000);
@@ -51,6 +55,7 @@ async function stopHost(child: ChildProcess): Promise<void> {
 }
 
 export const test = base.extend<{ app: AppHost }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring even when no fixture is used
   app: async ({}, use) => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'trialdesk-e2e-'));
     let host = await startHost(dataDir);
