@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { bufferIo } from './io';
+import { percentile, resultsLine, runBench } from './benchmarks';
+
+describe('bench', () => {
+  it('nearest-rank percentiles', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(xs, 0.95)).toBe(95);
+    expect(percentile(xs, 0.5)).toBe(50);
+    expect(percentile([3], 0.95)).toBe(3);
+  });
+
+  it('measures every figure, with targets where the issue names one, and removes its temp folder', async () => {
+    const io = bufferIo();
+    const results = await runBench({ quick: true, scale: 'small', iterations: 3 }, io);
+    const names = results.map((r) => r.name);
+    expect(names).toEqual([
+      'db.open.migrate.median',
+      'seed.small',
+      'seed.small.data',
+      'studies.list.p95',
+      'studies.list.raw.p95',
+      'studies.list.search.p95',
+      'studies.list.search.raw.p95',
+      'studies.list.status.p95',
+      'studies.list.status.raw.p95',
+      'studies.get.p95',
+      'studies.get.raw.p95',
+    ]);
+    for (const r of results) {
+      expect(r.value).toBeGreaterThan(0);
+      expect(r.target === undefined || r.target === 20).toBe(true);
+    }
+    expect(results.filter((r) => r.target === 20).map((r) => r.name)).toEqual([
+      'studies.list.p95',
+      'studies.list.search.p95',
+      'studies.list.status.p95',
+      'studies.get.p95',
+    ]);
+    const line = resultsLine(results);
+    expect(JSON.parse(line)).toEqual({ results });
+    const folder = /temp folder (\S+)/.exec(io.stdout[0]!)![1]!;
+    expect(existsSync(folder)).toBe(false);
+  });
+});

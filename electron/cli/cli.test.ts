@@ -1,0 +1,181 @@
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/open';
+import { DEMO_ACCOUNTS } from '../core/demo/seed';
+import { bufferIo } from './io';
+import { main } from './main';
+
+let dir: string;
+let seeded: string;
+const root = path.resolve(import.meta.dirname, '../..');
+
+async function run(...argv: string[]) {
+  const io = bufferIo();
+  const code = await main(argv, io, { cwd: dir, now: () => new Date('2026-01-05T08:30:00.000Z') });
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+}
+/** a copy of the seeded file, so that each test may spoil its own */
+function copyOf(name: string): string {
+  const file = path.join(dir, name);
+  copyFileSync(seeded, file);
+  return file;
+}
+const all = (file: string, table: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all();
+  } finally {
+    db.close();
+  }
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'trialdesk-cli-'));
+  seeded = path.join(dir, 'seeded.sqlite');
+  const r = await run('seed-demo', '--db', 'seeded.sqlite', '--scale', 'small'); // relative to cwd
+  expect(r).toMatchObject({ code: 0, err: '' });
+  expect(r.out).toContain('8 studies');
+  expect(r.out).toContain(`${DEMO_ACCOUNTS[0]!.username} / ${DEMO_ACCOUNTS[0]!.password}`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('cli: usage', () => {
+  it('prints the usage and exits 2 for help, no command, an unknown command or option', async () => {
+    for (const argv of [['help'], [], ['--help']]) {
+      const r = await run(...argv);
+      expect(r.code).toBe(2);
+      expect(r.out).toContain('Usage: npm run cli');
+    }
+    const unknown = await run('frobnicate', '--db', 'x.sqlite');
+    expect(unknown).toMatchObject({ code: 2, out: '' });
+    expect(unknown.err).toMatch(/^Unknown command: frobnicate/);
+    expect((await run('verify', '--db', 'x', '--nope')).code).toBe(2);
+    expect((await run('verify')).err).toMatch(/needs --db/);
+    expect((await run('seed-demo', '--db', 'n.sqlite', '--scale', 'huge')).err).toMatch(
+      /--scale must be small or large/,
+    );
+    expect((await run('backup', '--db', 'seeded.sqlite')).code).toBe(2);
+    expect(existsSync(path.join(dir, 'n.sqlite'))).toBe(false);
+  });
+});
+
+describe('cli: verify', () => {
+  it('passes a good file, printing each check', async () => {
+    const r = await run('verify', '--db', seeded);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    for (const name of ['open', 'integrity_check', 'foreign_key_check', 'audit chain', 'audit triggers']) {
+      expect(r.out).toMatch(new RegExp(`^ok +${name}`, 'm'));
+    }
+    expect(r.out).toMatch(/All checks passed/);
+  });
+
+  it('fails naming the first broken audit event after tampering', async () => {
+    const file = copyOf('tampered.sqlite');
+    const db = new Database(file);
+    db.exec("DROP TRIGGER audit_events_no_update; UPDATE audit_events SET reason = 'x' WHERE seq = 3");
+    db.close();
+    const r = await run('verify', '--db', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^FAILED audit chain: event 3 hash mismatch/);
+    expect(r.out).toMatch(/^FAILED +audit chain: event 3 hash mismatch/m);
+    expect(r.out).toMatch(/^FAILED +audit triggers: missing or altered: audit_events_no_update/m);
+    expect(r.out).toMatch(/^ok +integrity_check/m);
+  });
+
+  it('names a removed event as a broken link', async () => {
+    const file = copyOf('removed.sqlite');
+    const db = new Database(file);
+    db.exec('DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE seq = 5');
+    db.close();
+    const r = await run('verify', '--db', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^FAILED audit chain: event 6 /);
+  });
+
+  it('says a missing file is missing, exits 2 and does not create it', async () => {
+    const r = await run('verify', '--db', 'nothing-here.sqlite');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`No database at ${path.join(dir, 'nothing-here.sqlite')}`);
+    expect(existsSync(path.join(dir, 'nothing-here.sqlite'))).toBe(false);
+  });
+
+  it('refuses a file that is not a TrialDesk database, without changing it', async () => {
+    const text = path.join(dir, 'notes.sqlite');
+    writeFileSync(text, 'hello, this is not SQLite at all, just some text that is long enough to have a header');
+    const r1 = await run('verify', '--db', text);
+    expect(r1.code).toBe(1);
+    expect(r1.err).toMatch(/^FAILED open: /);
+
+    const other = path.join(dir, 'other.sqlite');
+    const db = new Database(other);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    const r2 = await run('verify', '--db', other);
+    expect(r2).toMatchObject({ code: 1 });
+    expect(r2.err).toMatch(/^FAILED open: not a TrialDesk database/);
+    expect(all(other, 'sqlite_master')).toHaveLength(1);
+  });
+
+  it('shows a DatabaseOpenError message as it is (a database from a newer TrialDesk)', async () => {
+    const file = copyOf('newer.sqlite');
+    const db = new Database(file);
+    db.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('future', 4102444800000);
+    db.close();
+    const r = await run('verify', '--db', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^FAILED open: This database was written by a newer version of TrialDesk/);
+  });
+});
+
+describe('cli: backup', () => {
+  it('writes a verified copy, prints its path, and the copy opens with the same rows', async () => {
+    const r = await run('backup', 'backups', '--db', seeded);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    const expected = path.join(dir, 'backups', 'trialdesk-2026-01-05T08-30-00-000Z.sqlite');
+    expect(r.out.split('\n').at(-1)).toBe(expected);
+    expect(readdirSync(path.join(dir, 'backups'))).toEqual([path.basename(expected)]);
+    for (const table of ['studies', 'centers', 'users', 'audit_events']) {
+      expect(all(expected, table)).toEqual(all(seeded, table));
+    }
+    const o = await openDatabase(expected);
+    o.close();
+    expect((await run('verify', '--db', expected)).code).toBe(0);
+  });
+
+  it('exits 1 when the copy fails its audit chain, and 2 when the source is missing', async () => {
+    const file = copyOf('tampered-for-backup.sqlite');
+    const db = new Database(file);
+    db.exec("DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor = 'someone' WHERE seq = 2");
+    db.close();
+    const r = await run('backup', 'bad-backups', '--db', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^FAILED audit chain: event 2 hash mismatch/);
+    expect((await run('backup', 'x', '--db', 'missing.sqlite')).code).toBe(2);
+  });
+});
+
+describe('cli: seed-demo', () => {
+  it('refuses a database that has studies', async () => {
+    const r = await run('seed-demo', '--db', copyOf('again.sqlite'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/already has 8 studies/);
+  });
+});
+
+describe('cli: as a process', () => {
+  it('runs as `npm run cli` does, relative paths from where npm was started', () => {
+    const v = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'electron/cli/index.ts', 'verify', '--db', 'seeded.sqlite'],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir } },
+    );
+    expect(v.stderr).toBe('');
+    expect(v.status).toBe(0);
+    expect(v.stdout).toContain('All checks passed.');
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * The admin command line: `npm run cli -- <command> --db <file> …`. Commands run over the same core services (and the
+ * same database opening) as the app. `main` returns the exit code and never calls process.exit, so tests call it directly.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_SCALES, type DemoScale } from '../core/demo/plan';
+import { backupCommand } from './backup';
+import { EXIT, processIo, type CliIo, type ExitCode } from './io';
+import { seedDemoCommand } from './seed-demo';
+import { verifyCommand } from './verify';
+
+export const USAGE = `TrialDesk admin command line
+
+Usage: npm run cli -- <command> --db <file> [options]
+
+Commands:
+  verify --db <file>                  check a database: open (settings, quick_check, migrations), integrity_check,
+                                      foreign_key_check, the audit chain and its append-only triggers
+  backup <dir> --db <file>            online backup to <dir>/trialdesk-<UTC time>.sqlite, verified
+  seed-demo --db <file> [--scale small|large]
+                                      fill a database without studies with deterministic demo data and accounts
+                                      (small: 8 studies; large: 300 studies, 1,500 centers)
+  help                                this text
+
+Exit codes: 0 done, 1 a check or the operation failed, 2 wrong command line or no such database.`;
+
+export interface MainOptions {
+  /** the clock of `backup` file names (tests) */
+  now?: () => Date;
+  /** where relative paths start (default: the folder npm was started in, else the current folder) */
+  cwd?: string;
+}
+
+function usageError(io: CliIo, message: string): ExitCode {
+  io.err(message);
+  io.err('');
+  io.err(USAGE);
+  return EXIT.usage;
+}
+
+export async function main(argv: readonly string[], io: CliIo = processIo, opts: MainOptions = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { db: { type: 'string' }, scale: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    return usageError(io, (err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    io.out(USAGE);
+    return EXIT.usage;
+  }
+  // `npm run` starts scripts in the package folder; paths the user typed are relative to where they typed them
+  const cwd = opts.cwd ?? process.env.INIT_CWD ?? process.cwd();
+  const resolve = (p: string) => path.resolve(cwd, p);
+
+  const known = ['verify', 'backup', 'seed-demo'];
+  if (!known.includes(command)) return usageError(io, `Unknown command: ${command}`);
+  if (values.db === undefined || values.db.trim() === '') return usageError(io, `${command} needs --db <file>`);
+  const db = resolve(values.db);
+  const expectedPositionals = command === 'backup' ? 1 : 0;
+  if (rest.length > expectedPositionals) return usageError(io, `Unexpected argument: ${rest[expectedPositionals]}`);
+  if (values.scale !== undefined && command !== 'seed-demo') return usageError(io, `--scale is for seed-demo only`);
+
+  switch (command) {
+    case 'verify':
+      if (!existsSync(db)) {
+        io.err(`No database at ${db} (verify does not create one).`);
+        return EXIT.usage;
+      }
+      return verifyCommand(db, io);
+    case 'backup': {
+      const dir = rest[0];
+      if (dir === undefined) return usageError(io, 'backup needs the folder to write to: backup <dir> --db <file>');
+      if (!existsSync(db)) {
+        io.err(`No database at ${db}.`);
+        return EXIT.usage;
+      }
+      return backupCommand(db, resolve(dir), io, opts.now);
+    }
+    default: {
+      const scale = values.scale ?? 'small';
+      if (!DEMO_SCALES.includes(scale as DemoScale)) {
+        return usageError(io, `--scale must be ${DEMO_SCALES.join(' or ')}, not ${scale}`);
+      }
+      return seedDemoCommand(db, scale as DemoScale, io);
+    }
+  }
+}

@@ -1,0 +1,546 @@
+/**
+ * What the demo studies are made of: hematology indications, sponsors, CROs, hospitals, names. Invented trials built from
+ * realistic parts; drug codes are random, people's names are random combinations of common surnames and given names.
+ */
+import type { TherapeuticArea } from '../../api/contract';
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+/** A phase III design: what the study drug is combined with, and what it is compared against. */
+export interface Arm {
+  with: Bilingual;
+  versus: Bilingual;
+}
+
+export interface Indication {
+  area: TherapeuticArea;
+  name: Bilingual;
+  abbr: string;
+  /** mechanisms of investigational drugs for this indication */
+  mechanisms: readonly Bilingual[];
+  arms: readonly Arm[];
+}
+
+const b = (zh: string, en: string): Bilingual => ({ zh, en });
+const arm = (withZh: string, withEn: string, vsZh: string, vsEn: string): Arm => ({
+  with: b(withZh, withEn),
+  versus: b(vsZh, vsEn),
+});
+
+export const INDICATIONS: readonly Indication[] = [
+  {
+    area: 'myeloma',
+    name: b('复发/难治性多发性骨髓瘤', 'Relapsed/Refractory Multiple Myeloma'),
+    abbr: 'RRMM',
+    mechanisms: [
+      b('BCMA×CD3双特异性抗体', 'BCMA×CD3 bispecific antibody'),
+      b('GPRC5D×CD3双特异性抗体', 'GPRC5D×CD3 bispecific antibody'),
+      b('新型CELMoD', 'novel CELMoD agent'),
+      b('BCMA CAR-T细胞', 'BCMA-directed CAR-T cell therapy'),
+    ],
+    arms: [
+      arm('联合地塞米松', ' plus dexamethasone', '泊马度胺联合地塞米松', 'pomalidomide and dexamethasone'),
+      arm(
+        '联合硼替佐米和地塞米松',
+        ' plus bortezomib and dexamethasone',
+        '达雷妥尤单抗联合硼替佐米和地塞米松',
+        'daratumumab, bortezomib and dexamethasone',
+      ),
+    ],
+  },
+  {
+    area: 'myeloma',
+    name: b('不适合移植的新诊断多发性骨髓瘤', 'Transplant-ineligible Newly Diagnosed Multiple Myeloma'),
+    abbr: 'TIE-NDMM',
+    mechanisms: [b('CD38单克隆抗体', 'anti-CD38 monoclonal antibody'), b('新型CELMoD', 'novel CELMoD agent')],
+    arms: [
+      arm(
+        '联合来那度胺和地塞米松',
+        ' plus lenalidomide and dexamethasone',
+        '来那度胺联合地塞米松',
+        'lenalidomide and dexamethasone',
+      ),
+    ],
+  },
+  {
+    area: 'lymphoma',
+    name: b('复发/难治性弥漫大B细胞淋巴瘤', 'Relapsed/Refractory Diffuse Large B-cell Lymphoma'),
+    abbr: 'R/R DLBCL',
+    mechanisms: [
+      b('CD20×CD3双特异性抗体', 'CD20×CD3 bispecific antibody'),
+      b('CD19 CAR-T细胞', 'CD19-directed CAR-T cell therapy'),
+      b('抗CD79b抗体偶联药物', 'anti-CD79b antibody-drug conjugate'),
+    ],
+    arms: [
+      arm(
+        '联合吉西他滨和奥沙利铂',
+        ' plus gemcitabine and oxaliplatin',
+        '利妥昔单抗联合吉西他滨和奥沙利铂（R-GemOx）',
+        'rituximab plus gemcitabine and oxaliplatin (R-GemOx)',
+      ),
+    ],
+  },
+  {
+    area: 'lymphoma',
+    name: b('初治弥漫大B细胞淋巴瘤', 'Previously Untreated Diffuse Large B-cell Lymphoma'),
+    abbr: '1L DLBCL',
+    mechanisms: [b('抗CD79b抗体偶联药物', 'anti-CD79b antibody-drug conjugate')],
+    arms: [arm('联合R-CHP', ' plus R-CHP', 'R-CHOP', 'R-CHOP')],
+  },
+  {
+    area: 'lymphoma',
+    name: b('复发/难治性套细胞淋巴瘤', 'Relapsed/Refractory Mantle Cell Lymphoma'),
+    abbr: 'R/R MCL',
+    mechanisms: [
+      b('BTK抑制剂', 'BTK inhibitor'),
+      b('非共价BTK抑制剂', 'non-covalent BTK inhibitor'),
+      b('BCL-2抑制剂', 'BCL-2 inhibitor'),
+    ],
+    arms: [arm('', '', '研究者选择的治疗', "investigator's choice of therapy")],
+  },
+  {
+    area: 'lymphoma',
+    name: b(
+      '初治慢性淋巴细胞白血病/小淋巴细胞淋巴瘤',
+      'Treatment-naive Chronic Lymphocytic Leukemia/Small Lymphocytic Lymphoma',
+    ),
+    abbr: 'TN CLL/SLL',
+    mechanisms: [b('BTK抑制剂', 'BTK inhibitor'), b('BCL-2抑制剂', 'BCL-2 inhibitor')],
+    arms: [arm('联合奥妥珠单抗', ' plus obinutuzumab', '苯达莫司汀联合利妥昔单抗', 'bendamustine plus rituximab')],
+  },
+  {
+    area: 'lymphoma',
+    name: b('复发/难治性滤泡性淋巴瘤', 'Relapsed/Refractory Follicular Lymphoma'),
+    abbr: 'R/R FL',
+    mechanisms: [
+      b('EZH2抑制剂', 'EZH2 inhibitor'),
+      b('PI3Kδ抑制剂', 'PI3Kδ inhibitor'),
+      b('CD20×CD3双特异性抗体', 'CD20×CD3 bispecific antibody'),
+    ],
+    arms: [arm('联合利妥昔单抗', ' plus rituximab', '利妥昔单抗联合来那度胺', 'rituximab plus lenalidomide')],
+  },
+  {
+    area: 'lymphoma',
+    name: b('复发/难治性外周T细胞淋巴瘤', 'Relapsed/Refractory Peripheral T-cell Lymphoma'),
+    abbr: 'R/R PTCL',
+    mechanisms: [b('HDAC抑制剂', 'HDAC inhibitor'), b('JAK1抑制剂', 'JAK1 inhibitor')],
+    arms: [arm('', '', '研究者选择的单药化疗', "investigator's choice of single-agent chemotherapy")],
+  },
+  {
+    area: 'leukemia_mds',
+    name: b(
+      '不适合强化化疗的新诊断急性髓系白血病',
+      'Newly Diagnosed Acute Myeloid Leukemia Ineligible for Intensive Chemotherapy',
+    ),
+    abbr: 'ND AML',
+    mechanisms: [
+      b('BCL-2抑制剂', 'BCL-2 inhibitor'),
+      b('Menin抑制剂', 'menin inhibitor'),
+      b('CD47单克隆抗体', 'anti-CD47 monoclonal antibody'),
+    ],
+    arms: [arm('联合阿扎胞苷', ' plus azacitidine', '安慰剂联合阿扎胞苷', 'placebo plus azacitidine')],
+  },
+  {
+    area: 'leukemia_mds',
+    name: b('复发/难治性FLT3突变急性髓系白血病', 'Relapsed/Refractory FLT3-mutated Acute Myeloid Leukemia'),
+    abbr: 'R/R FLT3m AML',
+    mechanisms: [b('FLT3抑制剂', 'FLT3 inhibitor')],
+    arms: [arm('', '', '挽救化疗', 'salvage chemotherapy')],
+  },
+  {
+    area: 'leukemia_mds',
+    name: b(
+      '新诊断费城染色体阳性急性淋巴细胞白血病',
+      'Newly Diagnosed Philadelphia Chromosome-positive Acute Lymphoblastic Leukemia',
+    ),
+    abbr: 'Ph+ ALL',
+    mechanisms: [
+      b('第三代BCR-ABL抑制剂', 'third-generation BCR-ABL inhibitor'),
+      b('CD19×CD3双特异性抗体', 'CD19×CD3 bispecific antibody'),
+    ],
+    arms: [arm('联合化疗', ' plus chemotherapy', '伊马替尼联合化疗', 'imatinib plus chemotherapy')],
+  },
+  {
+    area: 'leukemia_mds',
+    name: b('慢性期慢性髓性白血病', 'Chronic Myeloid Leukemia in Chronic Phase'),
+    abbr: 'CML-CP',
+    mechanisms: [b('变构BCR-ABL1抑制剂', 'allosteric BCR-ABL1 inhibitor')],
+    arms: [arm('', '', '研究者选择的酪氨酸激酶抑制剂', 'investigator-selected tyrosine kinase inhibitor')],
+  },
+  {
+    area: 'leukemia_mds',
+    name: b('较高危骨髓增生异常综合征', 'Higher-risk Myelodysplastic Syndromes'),
+    abbr: 'HR-MDS',
+    mechanisms: [b('TIM-3单克隆抗体', 'anti-TIM-3 monoclonal antibody'), b('BCL-2抑制剂', 'BCL-2 inhibitor')],
+    arms: [arm('联合阿扎胞苷', ' plus azacitidine', '阿扎胞苷', 'azacitidine')],
+  },
+  {
+    area: 'leukemia_mds',
+    name: b('较低危骨髓增生异常综合征相关贫血', 'Anemia due to Lower-risk Myelodysplastic Syndromes'),
+    abbr: 'LR-MDS',
+    mechanisms: [b('红细胞成熟剂', 'erythroid maturation agent'), b('端粒酶抑制剂', 'telomerase inhibitor')],
+    arms: [arm('', '', '促红细胞生成素', 'epoetin alfa')],
+  },
+  {
+    area: 'itp_bleeding',
+    name: b('持续性或慢性原发免疫性血小板减少症', 'Persistent or Chronic Primary Immune Thrombocytopenia'),
+    abbr: 'ITP',
+    mechanisms: [
+      b('口服TPO受体激动剂', 'oral thrombopoietin receptor agonist'),
+      b('BTK抑制剂', 'BTK inhibitor'),
+      b('FcRn拮抗剂', 'FcRn antagonist'),
+      b('SYK抑制剂', 'SYK inhibitor'),
+    ],
+    arms: [arm('', '', '安慰剂', 'placebo')],
+  },
+  {
+    area: 'itp_bleeding',
+    name: b('新诊断原发免疫性血小板减少症', 'Newly Diagnosed Primary Immune Thrombocytopenia'),
+    abbr: 'ND ITP',
+    mechanisms: [b('口服TPO受体激动剂', 'oral thrombopoietin receptor agonist')],
+    arms: [arm('联合地塞米松', ' plus dexamethasone', '地塞米松', 'dexamethasone')],
+  },
+  {
+    area: 'itp_bleeding',
+    name: b('伴或不伴抑制物的重型血友病A', 'Severe Hemophilia A with or without Inhibitors'),
+    abbr: 'HA',
+    mechanisms: [
+      b('FVIII模拟双特异性抗体', 'FVIII-mimetic bispecific antibody'),
+      b('抗TFPI单克隆抗体', 'anti-TFPI monoclonal antibody'),
+      b('长效重组人凝血因子VIII', 'extended half-life recombinant factor VIII'),
+    ],
+    arms: [arm('预防治疗', ' prophylaxis', '按需治疗', 'on-demand treatment')],
+  },
+  {
+    area: 'itp_bleeding',
+    name: b('中重度血友病B', 'Moderately Severe to Severe Hemophilia B'),
+    abbr: 'HB',
+    mechanisms: [
+      b('AAV基因治疗', 'AAV gene therapy'),
+      b('长效重组人凝血因子IX', 'extended half-life recombinant factor IX'),
+    ],
+    arms: [arm('预防治疗', ' prophylaxis', '按需治疗', 'on-demand treatment')],
+  },
+  {
+    area: 'itp_bleeding',
+    name: b('获得性血栓性血小板减少性紫癜', 'Acquired Thrombotic Thrombocytopenic Purpura'),
+    abbr: 'aTTP',
+    mechanisms: [b('抗vWF纳米抗体', 'anti-vWF nanobody')],
+    arms: [
+      arm(
+        '联合血浆置换和免疫抑制治疗',
+        ' plus plasma exchange and immunosuppression',
+        '安慰剂联合血浆置换和免疫抑制治疗',
+        'placebo plus plasma exchange and immunosuppression',
+      ),
+    ],
+  },
+  {
+    area: 'other',
+    name: b('重型再生障碍性贫血', 'Severe Aplastic Anemia'),
+    abbr: 'SAA',
+    mechanisms: [b('TPO受体激动剂', 'thrombopoietin receptor agonist')],
+    arms: [
+      arm(
+        '联合标准免疫抑制治疗',
+        ' plus standard immunosuppressive therapy',
+        '标准免疫抑制治疗',
+        'standard immunosuppressive therapy',
+      ),
+    ],
+  },
+  {
+    area: 'other',
+    name: b('阵发性睡眠性血红蛋白尿症', 'Paroxysmal Nocturnal Hemoglobinuria'),
+    abbr: 'PNH',
+    mechanisms: [b('补体C5抑制剂', 'complement C5 inhibitor'), b('补体B因子抑制剂', 'complement factor B inhibitor')],
+    arms: [arm('', '', '依库珠单抗', 'eculizumab')],
+  },
+  {
+    area: 'other',
+    name: b('中危或高危骨髓纤维化', 'Intermediate- or High-risk Myelofibrosis'),
+    abbr: 'MF',
+    mechanisms: [b('JAK1/2抑制剂', 'JAK1/2 inhibitor'), b('BET抑制剂', 'BET inhibitor')],
+    arms: [arm('联合芦可替尼', ' plus ruxolitinib', '安慰剂联合芦可替尼', 'placebo plus ruxolitinib')],
+  },
+  {
+    area: 'other',
+    name: b('激素耐药的急性移植物抗宿主病', 'Steroid-refractory Acute Graft-versus-Host Disease'),
+    abbr: 'SR-aGVHD',
+    mechanisms: [b('JAK1抑制剂', 'JAK1 inhibitor')],
+    arms: [arm('', '', '研究者选择的最佳可用治疗', "investigator's choice of best available therapy")],
+  },
+];
+
+/** Marketed drugs for bioequivalence (generic) and phase IV studies, with the indication abbreviation they serve. */
+export const MARKETED: readonly { name: Bilingual; form: Bilingual; indication: string }[] = [
+  { name: b('来那度胺', 'Lenalidomide'), form: b('胶囊', 'Capsules'), indication: 'RRMM' },
+  { name: b('泊马度胺', 'Pomalidomide'), form: b('胶囊', 'Capsules'), indication: 'RRMM' },
+  { name: b('伊布替尼', 'Ibrutinib'), form: b('胶囊', 'Capsules'), indication: 'TN CLL/SLL' },
+  { name: b('达沙替尼', 'Dasatinib'), form: b('片', 'Tablets'), indication: 'CML-CP' },
+  { name: b('艾曲泊帕乙醇胺', 'Eltrombopag Olamine'), form: b('片', 'Tablets'), indication: 'ITP' },
+  { name: b('芦可替尼', 'Ruxolitinib'), form: b('片', 'Tablets'), indication: 'MF' },
+  { name: b('维奈克拉', 'Venetoclax'), form: b('片', 'Tablets'), indication: 'ND AML' },
+];
+
+export type ProtocolStyle = 'hr' | 'bgb' | 'ibi' | 'cn' | 'novartis' | 'roche' | 'janssen' | 'abbvie' | 'takeda';
+
+export interface Sponsor {
+  name: string;
+  /** language of the sponsor's protocol titles */
+  lang: 'zh' | 'en';
+  /** template of the sponsor's drug codes: '#' a digit, '@' a capital letter */
+  drugCode: string;
+  style: ProtocolStyle;
+  registry: 'CTR' | 'NCT';
+  /** CROs the sponsor works with here; null: the sponsor runs its trials itself */
+  cros: readonly (string | null)[];
+  weight: number;
+  /** makes generics (bioequivalence studies) */
+  generics?: boolean;
+}
+
+export const TIGERMED = '泰格医药';
+
+export const SPONSORS: readonly Sponsor[] = [
+  {
+    name: '恒瑞医药',
+    lang: 'zh',
+    drugCode: 'SHR-####',
+    style: 'hr',
+    registry: 'CTR',
+    cros: [TIGERMED, TIGERMED, null],
+    weight: 10,
+    generics: true,
+  },
+  {
+    name: '百济神州',
+    lang: 'zh',
+    drugCode: 'BGB-1####',
+    style: 'bgb',
+    registry: 'CTR',
+    cros: [null, TIGERMED],
+    weight: 9,
+  },
+  {
+    name: '信达生物',
+    lang: 'zh',
+    drugCode: 'IBI3##',
+    style: 'ibi',
+    registry: 'CTR',
+    cros: [TIGERMED, '昆翎医药'],
+    weight: 7,
+  },
+  {
+    name: '正大天晴',
+    lang: 'zh',
+    drugCode: 'TQB3###',
+    style: 'cn',
+    registry: 'CTR',
+    cros: [TIGERMED, '方恩医药'],
+    weight: 6,
+    generics: true,
+  },
+  {
+    name: '石药集团',
+    lang: 'zh',
+    drugCode: 'SYHX2###',
+    style: 'cn',
+    registry: 'CTR',
+    cros: [TIGERMED],
+    weight: 4,
+    generics: true,
+  },
+  {
+    name: '亚盛医药',
+    lang: 'zh',
+    drugCode: 'APG-2###',
+    style: 'cn',
+    registry: 'CTR',
+    cros: [TIGERMED, null],
+    weight: 4,
+  },
+  {
+    name: '诺诚健华',
+    lang: 'zh',
+    drugCode: 'ICP-###',
+    style: 'cn',
+    registry: 'CTR',
+    cros: ['昆翎医药', TIGERMED],
+    weight: 4,
+  },
+  { name: '和黄医药', lang: 'zh', drugCode: 'HMPL-###', style: 'cn', registry: 'CTR', cros: [TIGERMED], weight: 3 },
+  { name: '科济药业', lang: 'zh', drugCode: 'CT0##', style: 'cn', registry: 'CTR', cros: [TIGERMED], weight: 2 },
+  {
+    name: 'Novartis',
+    lang: 'en',
+    drugCode: '@@@0##',
+    style: 'novartis',
+    registry: 'NCT',
+    cros: ['IQVIA', null],
+    weight: 6,
+  },
+  {
+    name: 'Roche',
+    lang: 'en',
+    drugCode: 'RO7######',
+    style: 'roche',
+    registry: 'NCT',
+    cros: ['IQVIA', '精鼎医药'],
+    weight: 5,
+  },
+  {
+    name: 'Janssen',
+    lang: 'en',
+    drugCode: 'JNJ-########',
+    style: 'janssen',
+    registry: 'NCT',
+    cros: ['IQVIA', null],
+    weight: 4,
+  },
+  {
+    name: 'AbbVie',
+    lang: 'en',
+    drugCode: 'ABBV-###',
+    style: 'abbvie',
+    registry: 'NCT',
+    cros: ['精鼎医药', 'IQVIA'],
+    weight: 3,
+  },
+  {
+    name: 'Takeda',
+    lang: 'en',
+    drugCode: 'TAK-###',
+    style: 'takeda',
+    registry: 'NCT',
+    cros: ['IQVIA', TIGERMED],
+    weight: 2,
+  },
+];
+
+/** Four-letter codes for Hengrui-style protocol numbers (HR-BLTN-III-01). */
+export const HR_TAGS = ['BLTN', 'FMTN', 'RZTN', 'XPTN', 'HTMB', 'AMTN', 'DLTB', 'QTNB', 'SGTN', 'ZLTN', 'KMTB', 'WTNB'];
+
+export interface Hospital {
+  name: string;
+  city: string;
+}
+
+/** Our own department's hospital: the own center of every study. */
+export const OWN_HOSPITAL: Hospital = { name: '北京大学人民医院', city: '北京' };
+
+/** Other centers, with a weight: Beijing, Shanghai, Tianjin and Guangzhou hospitals join most trials. */
+export const HOSPITALS: readonly (Hospital & { weight: number })[] = [
+  { name: '北京协和医院', city: '北京', weight: 5 },
+  { name: '中国人民解放军总医院', city: '北京', weight: 3 },
+  { name: '北京大学第一医院', city: '北京', weight: 3 },
+  { name: '首都医科大学附属北京朝阳医院', city: '北京', weight: 3 },
+  { name: '北京大学第三医院', city: '北京', weight: 2 },
+  { name: '中国医学科学院血液病医院', city: '天津', weight: 6 },
+  { name: '天津医科大学总医院', city: '天津', weight: 3 },
+  { name: '上海交通大学医学院附属瑞金医院', city: '上海', weight: 6 },
+  { name: '复旦大学附属华山医院', city: '上海', weight: 3 },
+  { name: '复旦大学附属中山医院', city: '上海', weight: 3 },
+  { name: '上海市第一人民医院', city: '上海', weight: 2 },
+  { name: '上海交通大学医学院附属仁济医院', city: '上海', weight: 2 },
+  { name: '中山大学附属第一医院', city: '广州', weight: 4 },
+  { name: '南方医科大学南方医院', city: '广州', weight: 4 },
+  { name: '广东省人民医院', city: '广州', weight: 3 },
+  { name: '中山大学肿瘤防治中心', city: '广州', weight: 2 },
+  { name: '苏州大学附属第一医院', city: '苏州', weight: 4 },
+  { name: '浙江大学医学院附属第一医院', city: '杭州', weight: 4 },
+  { name: '四川大学华西医院', city: '成都', weight: 4 },
+  { name: '华中科技大学同济医学院附属协和医院', city: '武汉', weight: 3 },
+  { name: '山东大学齐鲁医院', city: '济南', weight: 3 },
+  { name: '中南大学湘雅医院', city: '长沙', weight: 2 },
+  { name: '西安交通大学第一附属医院', city: '西安', weight: 2 },
+  { name: '江苏省人民医院', city: '南京', weight: 3 },
+  { name: '郑州大学第一附属医院', city: '郑州', weight: 2 },
+  { name: '福建医科大学附属协和医院', city: '福州', weight: 2 },
+  { name: '哈尔滨血液病肿瘤研究所', city: '哈尔滨', weight: 1 },
+  { name: '重庆医科大学附属第一医院', city: '重庆', weight: 2 },
+  { name: '河北医科大学第二医院', city: '石家庄', weight: 1 },
+  { name: '安徽省立医院', city: '合肥', weight: 1 },
+  { name: '吉林大学第一医院', city: '长春', weight: 1 },
+  { name: '中国医科大学附属盛京医院', city: '沈阳', weight: 1 },
+];
+
+export const SURNAMES = [
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴孔汤',
+];
+export const GIVEN_NAMES = [
+  '建国',
+  '明华',
+  '晓红',
+  '丽娟',
+  '志强',
+  '文静',
+  '海燕',
+  '伟',
+  '芳',
+  '军',
+  '磊',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '涛',
+  '超',
+  '秀英',
+  '慧',
+  '静',
+  '敏',
+  '鹏',
+  '玲',
+  '丹',
+  '萍',
+  '晨',
+  '颖',
+  '宇',
+  '婷',
+  '宁',
+  '欣',
+  '怡',
+  '晓东',
+  '永刚',
+  '春梅',
+  '立新',
+  '雅琴',
+  '振宇',
+  '文博',
+  '思远',
+  '晓峰',
+  '红梅',
+  '国庆',
+  '亚楠',
+  '建华',
+  '卫东',
+  '淑珍',
+  '一鸣',
+  '嘉宁',
+  '少华',
+];
+
+export const REASONS = {
+  ethicsApproval: '伦理委员会初始审查批准',
+  amendment: '方案修订版经伦理委员会批准',
+  suspend: [
+    '申办方因研究药物供应问题暂停入组',
+    '根据数据监查委员会（DMC）建议暂停入组，等待安全性评估',
+    '方案修订期间暂停入组',
+    'Sponsor paused enrollment pending a protocol amendment',
+  ],
+  resume: ['研究药物供应恢复，恢复入组', 'DMC安全性评估完成，同意恢复入组', '修订方案经伦理委员会批准，恢复入组'],
+  terminate: [
+    '申办方基于研发战略调整提前终止研究',
+    '期中分析未达到预设疗效终点，申办方终止研究',
+    '入组进度缓慢，申办方决定终止研究',
+    'Sponsor decision: development program discontinued',
+  ],
+  close: '末例受试者完成随访，研究关闭',
+  centerClosedWithStudy: '研究结束，中心关闭',
+  centerClosedOnTermination: '申办方终止研究，中心关闭',
+} as const;
