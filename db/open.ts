@@ -127,8 +127,10 @@ export async function verifiedBackup(sqlite: Database.Database, dest: string): P
   const tmp = `${dest}.partial`;
   rmSync(tmp, { force: true });
   await sqlite.backup(tmp);
-  const copy = new Database(tmp, { readonly: true });
+  // A backup is a single self-contained file: leave WAL mode, so that no -wal/-shm files are left beside it.
+  const copy = new Database(tmp);
   try {
+    copy.pragma('journal_mode = DELETE');
     const integrity = copy.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') throw new Error(`integrity_check: ${String(integrity)}`);
     const tables = (db: Database.Database) =>

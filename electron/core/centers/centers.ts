@@ -125,7 +125,7 @@ export function updateCenter(ctx: ServiceContext, id: number, fields: CenterFiel
 }
 
 /** pending → active (activation date), active → closed (reason), closed → active (re-opened, reason). */
-const centerTransitions: Record<CenterStatus, CenterStatus[]> = {
+export const centerTransitions: Record<CenterStatus, CenterStatus[]> = {
   pending: ['active', 'closed'],
   active: ['closed'],
   closed: ['active'],

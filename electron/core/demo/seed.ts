@@ -6,11 +6,12 @@
 import { asc, count, eq } from 'drizzle-orm';
 import { type centers, studies, users } from '../../../db/schema';
 import { type Role } from '../../api';
-import { centerFields, studyFields, type CenterStatus } from '../../api/contract';
+import { centerFields, studyFields } from '../../api/contract';
 import * as accounts from '../accounts/accounts';
 import { diff, recordAudit } from '../audit/audit';
 import type { Actor, AppDb, ServiceContext } from '../context';
 import { nextStudyStatuses, studyStatusNeedsReason } from '../studies/status';
+import { centerTransitions } from '../centers/centers';
 import { planDemo, type DemoEvent, type DemoPlan, type DemoScale } from './plan';
 
 export interface DemoAccount {
@@ -65,13 +66,6 @@ type CenterRow = typeof centers.$inferSelect;
 // the fields the services record in a create event, in their order
 const STUDY_FIELDS = Object.keys(studyFields.shape) as (keyof typeof studyFields.shape & keyof StudyRow)[];
 const CENTER_FIELDS = Object.keys(centerFields.shape) as (keyof typeof centerFields.shape & keyof CenterRow)[];
-
-/** centers.ts: pending → active | closed, active → closed, closed → active */
-const centerTransitions: Record<CenterStatus, CenterStatus[]> = {
-  pending: ['active', 'closed'],
-  active: ['closed'],
-  closed: ['active'],
-};
 
 const auditCount = (db: AppDb) =>
   (db.$client.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
