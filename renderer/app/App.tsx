@@ -1,0 +1,63 @@
+import { App as AntdApp, ConfigProvider, Spin } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { HashRouter } from 'react-router';
+import type { ApiError, AppInfo, Locale } from '../../electron/api';
+import { asApiError, call } from '../api/client';
+import { ErrorState } from '../components/ErrorState';
+import { LoginPage } from '../features/auth/LoginPage';
+import { SetupPage } from '../features/auth/SetupPage';
+import { antdLocale, applyLocale } from '../i18n';
+import { SessionProvider, useSession } from './session';
+import { Shell } from './Shell';
+import { theme } from './theme';
+
+/** Start: ask the host who is signed in and in which language, then show set-up, sign-in or the app. */
+export function App() {
+  const { t } = useTranslation();
+  const [info, setInfo] = useState<AppInfo>();
+  const [error, setError] = useState<ApiError>();
+  const [locale, setLocale] = useState<Locale>('zh-CN');
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    call('app.info', {}).then(
+      (i) => {
+        applyLocale(i.locale);
+        setLocale(i.locale);
+        setInfo(i);
+        setError(undefined);
+      },
+      (err: unknown) => setError(asApiError(err)),
+    );
+  }, [attempt]);
+
+  const retry = useCallback(() => setAttempt((a) => a + 1), []);
+
+  return (
+    <ConfigProvider locale={antdLocale(locale)} theme={theme} button={{ autoInsertSpace: false }}>
+      <AntdApp className="td-app">
+        {info ? (
+          <SessionProvider info={info} onLocale={setLocale}>
+            <HashRouter>
+              <Screens />
+            </HashRouter>
+          </SessionProvider>
+        ) : error ? (
+          <ErrorState error={error} title={t('app.startFailed')} onRetry={retry} />
+        ) : (
+          <div className="td-boot">
+            <Spin size="large" description={t('app.loading')} />
+          </div>
+        )}
+      </AntdApp>
+    </ConfigProvider>
+  );
+}
+
+function Screens() {
+  const { info, user } = useSession();
+  if (info.needsSetup) return <SetupPage />;
+  if (!user) return <LoginPage />;
+  return <Shell />;
+}

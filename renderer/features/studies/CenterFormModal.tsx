@@ -1,0 +1,171 @@
+import { Alert, App, Button, Col, Form, Input, InputNumber, Modal, Row, Switch, type InputRef } from 'antd';
+import { useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { centerFields, type Center, type CenterFields } from '../../../electron/api';
+import { asApiError, call } from '../../api/client';
+import { DateField } from '../../components/DateField';
+import { applyFieldErrors, needsReason, translateError } from '../../components/formErrors';
+import { ReasonModal } from '../../components/ReasonModal';
+import { requiredFields } from './labels';
+
+const FIELD_NAMES = Object.keys(centerFields.shape);
+const REQUIRED = requiredFields(centerFields);
+
+/** Add a center to a study, or edit one; a key-field change asks for the reason when the server says so. */
+export function CenterFormModal({
+  open,
+  studyId,
+  center,
+  onClose,
+  onSaved,
+}: {
+  open: boolean;
+  studyId: number;
+  center?: Center;
+  onClose: () => void;
+  onSaved: (center: Center) => void;
+}) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<CenterFields>();
+  const [busy, setBusy] = useState(false);
+  const [alert, setAlert] = useState<string | null>(null);
+  const [askReason, setAskReason] = useState<{ values: CenterFields; text: string } | null>(null);
+  const firstField = useRef<InputRef>(null);
+  const initial = useMemo<Partial<CenterFields>>(
+    () =>
+      center
+        ? Object.fromEntries(FIELD_NAMES.map((k) => [k, center[k as keyof Center]]))
+        : { isLead: false, isOwn: false },
+    [center],
+  );
+
+  const saved = (c: Center) => {
+    void message.success(t('centers.saved', { code: c.code }));
+    onSaved(c);
+  };
+
+  const submit = async (values: CenterFields) => {
+    setBusy(true);
+    setAlert(null);
+    try {
+      saved(
+        center
+          ? await call('centers.update', { id: center.id, fields: values, reason: null })
+          : await call('centers.create', { ...values, studyId }),
+      );
+    } catch (err) {
+      const error = asApiError(err);
+      if (center && needsReason(error, 'validation.reasonRequired'))
+        setAskReason({ values, text: translateError(error) });
+      else setAlert(applyFieldErrors(form, error, FIELD_NAMES));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submitWithReason = async (reason: string | null) => {
+    if (!center || !askReason) return;
+    try {
+      const c = await call('centers.update', { id: center.id, fields: askReason.values, reason });
+      setAskReason(null);
+      saved(c);
+    } catch (err) {
+      const error = asApiError(err);
+      if (error.fields?.some((f) => f.field === 'reason')) throw err;
+      setAskReason(null);
+      setAlert(applyFieldErrors(form, error, FIELD_NAMES));
+    }
+  };
+
+  const item = (name: keyof CenterFields) => ({ name, label: t(`fields.${name}`), required: REQUIRED.has(name) });
+
+  return (
+    <Modal
+      open={open}
+      title={center ? t('centers.editTitle', { code: center.code }) : t('centers.createTitle')}
+      width={640}
+      onCancel={onClose}
+      destroyOnHidden
+      afterOpenChange={(visible) => {
+        if (visible) firstField.current?.focus();
+        else setAlert(null);
+      }}
+      footer={[
+        <Button key="cancel" onClick={onClose}>
+          {t('common.cancel')}
+        </Button>,
+        <Button key="ok" type="primary" htmlType="submit" form="center" loading={busy}>
+          {center ? t('common.save') : t('common.create')}
+        </Button>,
+      ]}
+    >
+      {alert && <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} />}
+      <Form
+        form={form}
+        name="center"
+        layout="vertical"
+        initialValues={initial}
+        preserve={false}
+        onFinish={(v) => void submit(v)}
+      >
+        <Row gutter={16}>
+          <Col span={8}>
+            <Form.Item {...item('code')}>
+              <Input ref={firstField} className="td-mono" placeholder="01" />
+            </Form.Item>
+          </Col>
+          <Col span={16}>
+            <Form.Item {...item('hospitalName')}>
+              <Input />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item {...item('city')}>
+              <Input />
+            </Form.Item>
+          </Col>
+          <Col span={16}>
+            <Form.Item {...item('pi')}>
+              <Input />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item {...item('isLead')} valuePropName="checked" extra={t('centers.leadHelp')}>
+              <Switch />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item {...item('isOwn')} valuePropName="checked" extra={t('centers.ownHelp')}>
+              <Switch />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item {...item('enrollmentTarget')}>
+              <InputNumber min={0} precision={0} style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item {...item('hardCap')}>
+              <InputNumber min={0} precision={0} style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item {...item('activationDate')}>
+              <DateField />
+            </Form.Item>
+          </Col>
+        </Row>
+      </Form>
+      <ReasonModal
+        open={askReason !== null}
+        title={t('reason.title')}
+        description={<Alert type="info" showIcon title={askReason?.text} />}
+        reasonRequired
+        okText={t('common.save')}
+        onSubmit={({ reason }) => submitWithReason(reason)}
+        onCancel={() => setAskReason(null)}
+      />
+    </Modal>
+  );
+}
