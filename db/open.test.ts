@@ -97,7 +97,10 @@ describe('openDatabase', () => {
   it('refuses a damaged file', async () => {
     const file = path.join(dir, 'junk.sqlite');
     writeFileSync(file, 'SQLite format 3\0' + 'garbage'.repeat(200));
-    await expect(openDatabase(file)).rejects.toThrow();
+    const err = await openDatabase(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatabaseOpenError);
+    expect((err as DatabaseOpenError).failure).toBe('integrity');
+    expect((err as Error).message).toMatch(/Restore a backup/);
   });
 
   it('refuses network paths', () => {

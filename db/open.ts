@@ -2,12 +2,13 @@
  * Opens the one SQLite file: refuses network paths, sets and asserts the pragmas, checks integrity, refuses a database
  * written by a newer TrialDesk, takes a verified backup before migrating an existing file, migrates, checks foreign keys.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import * as schema from './schema';
+import { openSqlite, useNativeBinding } from './sqlite';
 import type { AppDb } from './types';
 
 export type OpenFailure =
@@ -128,7 +129,7 @@ export async function verifiedBackup(sqlite: Database.Database, dest: string): P
   rmSync(tmp, { force: true });
   await sqlite.backup(tmp);
   // A backup is a single self-contained file: leave WAL mode, so that no -wal/-shm files are left beside it.
-  const copy = new Database(tmp);
+  const copy = openSqlite(tmp);
   try {
     copy.pragma('journal_mode = DELETE');
     const integrity = copy.pragma('integrity_check', { simple: true });
@@ -152,7 +153,8 @@ export async function openDatabase(file: string, opts: OpenOptions = {}): Promis
 
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+    if (opts.nativeBinding) useNativeBinding(opts.nativeBinding);
+    sqlite = openSqlite(file);
   } catch (err) {
     const msg = (err as Error).message;
     if (/NODE_MODULE_VERSION|nativeBinding|\.node|Could not locate the bindings/.test(msg)) {
@@ -161,7 +163,18 @@ export async function openDatabase(file: string, opts: OpenOptions = {}): Promis
     throw err;
   }
   try {
-    setPragmas(sqlite);
+    try {
+      setPragmas(sqlite);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+        throw new DatabaseOpenError(
+          'integrity',
+          `${file} is not a readable TrialDesk database (${code}). Restore a backup.`,
+        );
+      }
+      throw err;
+    }
     const quick = sqlite.pragma('quick_check', { simple: true });
     if (quick !== 'ok')
       throw new DatabaseOpenError(

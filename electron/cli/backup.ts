@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../db/sqlite';
 import { assertLocalPath } from '../../db/open';
 import { BackupError, backupToFolder } from '../core/backup/backup';
 import { EXIT, type CliIo, type ExitCode } from './io';
@@ -12,7 +13,7 @@ export async function backupCommand(file: string, dir: string, io: CliIo, now?: 
   let sqlite: Database.Database;
   try {
     assertLocalPath(file);
-    sqlite = new Database(file, { fileMustExist: true });
+    sqlite = openSqlite(file, { fileMustExist: true });
     sqlite.pragma('busy_timeout = 5000');
     sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").get(); // fails here if not a database
   } catch (err) {

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../db/sqlite';
 import { openDatabase, type OpenedDatabase } from '../../db/open';
 import { checkDatabase, type CheckResult } from '../core/backup/checks';
 import { EXIT, type CliIo, type ExitCode } from './io';
@@ -13,7 +14,7 @@ export const checkLine = (c: CheckResult): string =>
 function notTrialDesk(file: string): string | null {
   let peek: Database.Database | null = null;
   try {
-    peek = new Database(file, { readonly: true, fileMustExist: true });
+    peek = openSqlite(file, { readonly: true, fileMustExist: true });
     const ours = peek
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
       .get();

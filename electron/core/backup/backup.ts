@@ -3,7 +3,8 @@
  * integrity check, then the final name), made a self-contained single file, then verified as a TrialDesk database:
  * integrity_check, foreign keys and the audit chain of the copy.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../../db/sqlite';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { verifiedBackup } from '../../../db/open';
@@ -72,7 +73,7 @@ export async function backupToFolder(
 
   let checks: CheckResult[];
   try {
-    const copy = new Database(dest, { fileMustExist: true });
+    const copy = openSqlite(dest, { fileMustExist: true });
     try {
       // one self-contained file (no -wal/-shm beside it), whatever the source's journal mode
       copy.pragma('journal_mode = DELETE');
