@@ -10,7 +10,8 @@ import { TrialDesk } from './pages/trialdesk';
 const ADMIN = { username: 'lihua', displayName: '李华', password: 'Hematology#2024' };
 
 async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  // finished animations: a message that is fading in shows as it will stay
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
 async function signIn(td: TrialDesk, labels = { user: '用户名', password: '密码', submit: '登录' }): Promise<void> {
@@ -189,6 +190,7 @@ test('first run, studies and centers, reasons, field errors, language remembered
     await form.getByRole('button', { name: '创建' }).click();
     await expect(td.fieldError('注册号', form)).toContainText('注册号格式不正确');
     await td.fill('注册号', '', form);
+    await expect(td.fieldError('注册号', form)).toHaveCount(0);
     await form.getByRole('button', { name: '创建' }).click();
     await expect(td.fieldError('方案编号', form)).toHaveText('方案编号 hm-aml-2024-01 已被其他研究使用');
     await shot(page, testInfo, '08-study-form-error');

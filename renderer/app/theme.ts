@@ -4,7 +4,6 @@ import type { ThemeConfig } from 'antd';
 export const theme: ThemeConfig = {
   token: {
     colorPrimary: '#1d5a96',
-    colorInfo: '#1d5a96',
     borderRadius: 4,
     fontSize: 14,
     fontFamily:
@@ -13,7 +12,7 @@ export const theme: ThemeConfig = {
   },
   components: {
     Layout: { headerBg: '#14304d', headerHeight: 52, headerPadding: '0 20px', siderBg: '#ffffff' },
-    Menu: { itemHeight: 38, itemMarginInline: 8 },
+    Menu: { itemHeight: 38, itemMarginInline: 8, itemSelectedBg: '#e3edf8', itemSelectedColor: '#1d5a96' },
     Table: { headerBg: '#f5f7fa', cellPaddingBlockSM: 7 },
     Descriptions: { labelBg: '#f7f9fb' },
   },

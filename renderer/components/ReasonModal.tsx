@@ -3,7 +3,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asApiError } from '../api/client';
 import { DateField } from './DateField';
-import { applyFieldErrors } from './formErrors';
+import { applyFieldErrors, clearErrorsOnChange } from './formErrors';
 
 export interface ReasonValues {
   reason: string | null;
@@ -81,6 +81,7 @@ export function ReasonModal({
         layout="vertical"
         preserve={false}
         initialValues={{ date: date?.initial ?? null }}
+        onValuesChange={clearErrorsOnChange(form)}
         onFinish={(v) => void finish(v)}
       >
         {date && (

@@ -58,7 +58,8 @@ export function applyFieldErrors(form: FormInstance, error: ApiError, names: rea
     else rest.push(text);
   }
   if (!error.fields?.length) rest.push(translateError(error));
-  form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
+  // every field gets the server's latest verdict: errors from an earlier attempt go
+  form.setFields(names.map((name) => ({ name, errors: byField.get(name) ?? [] })));
   const first = byField.keys().next();
   if (!first.done) form.scrollToField(first.value, { block: 'center' });
   return rest.length ? [...new Set(rest)].join(i18n.t('format.listSeparator')) : null;
@@ -67,4 +68,12 @@ export function applyFieldErrors(form: FormInstance, error: ApiError, names: rea
 /** Whether the server refused only because a reason is missing (the reason field is the one at fault). */
 export function needsReason(error: ApiError, messageKey: string): boolean {
   return error.fields?.some((f) => f.field === 'reason' && f.messageKey === messageKey) ?? false;
+}
+
+/**
+ * For `Form onValuesChange`: a field the user has just changed loses the server's error on it (the fields have no rules
+ * of their own, so antd would keep it until the next submit).
+ */
+export function clearErrorsOnChange(form: FormInstance): (changed: Record<string, unknown>) => void {
+  return (changed) => form.setFields(Object.keys(changed).map((name) => ({ name, errors: [] })));
 }

@@ -133,7 +133,7 @@ const en: Messages = {
     title: 'Studies',
     count: '{{count}} in total',
     new: 'New study',
-    searchPlaceholder: 'Search protocol number, title, sponsor, indication',
+    searchPlaceholder: 'Search number, title, sponsor, indication',
     allStatuses: 'All statuses',
     emptyTitle: 'No studies yet',
     emptyHint: 'Create the first study, then add its centers.',

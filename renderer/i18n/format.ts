@@ -22,3 +22,10 @@ export function formatDateTime(iso: string | null | undefined, withSeconds = fal
   const d = dayjs(iso);
   return d.isValid() ? d.format(i18n.t(withSeconds ? 'format.timestamp' : 'format.dateTime')) : iso;
 }
+
+/** The local calendar day of an instant (for dense tables; the full time goes in a tooltip). */
+export function formatInstantDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = dayjs(iso);
+  return d.isValid() ? d.format(i18n.t('format.date')) : iso;
+}

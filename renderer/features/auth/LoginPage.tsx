@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asApiError, call } from '../../api/client';
 import { useSession } from '../../app/session';
-import { applyFieldErrors } from '../../components/formErrors';
+import { applyFieldErrors, clearErrorsOnChange } from '../../components/formErrors';
 import { AuthLayout } from './AuthLayout';
 
 export function LoginPage() {
@@ -29,7 +29,13 @@ export function LoginPage() {
   return (
     <AuthLayout title={t('auth.loginTitle')} intro={t('auth.loginIntro')}>
       {alert && <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} />}
-      <Form form={form} layout="vertical" onFinish={(v) => void finish(v)} disabled={busy}>
+      <Form
+        form={form}
+        layout="vertical"
+        onValuesChange={clearErrorsOnChange(form)}
+        onFinish={(v) => void finish(v)}
+        disabled={busy}
+      >
         <Form.Item name="username" label={t('fields.username')}>
           <Input prefix={<UserOutlined />} autoFocus autoComplete="username" />
         </Form.Item>

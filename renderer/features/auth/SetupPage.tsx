@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asApiError, call } from '../../api/client';
 import { useSession } from '../../app/session';
-import { applyFieldErrors } from '../../components/formErrors';
+import { applyFieldErrors, clearErrorsOnChange } from '../../components/formErrors';
 import { AuthLayout } from './AuthLayout';
 
 interface SetupValues {
@@ -35,7 +35,14 @@ export function SetupPage() {
   return (
     <AuthLayout title={t('auth.setupTitle')} intro={t('auth.setupIntro')}>
       {alert && <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} />}
-      <Form form={form} layout="vertical" requiredMark onFinish={(v) => void finish(v)} disabled={busy}>
+      <Form
+        form={form}
+        layout="vertical"
+        requiredMark
+        onValuesChange={clearErrorsOnChange(form)}
+        onFinish={(v) => void finish(v)}
+        disabled={busy}
+      >
         <Form.Item name="username" label={t('fields.username')} extra={t('auth.usernameHelp')} required>
           <Input autoFocus autoComplete="username" />
         </Form.Item>

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { centerFields, type Center, type CenterFields } from '../../../electron/api';
 import { asApiError, call } from '../../api/client';
 import { DateField } from '../../components/DateField';
-import { applyFieldErrors, needsReason, translateError } from '../../components/formErrors';
+import { applyFieldErrors, clearErrorsOnChange, needsReason, translateError } from '../../components/formErrors';
 import { ReasonModal } from '../../components/ReasonModal';
 import { requiredFields } from './labels';
 
@@ -107,6 +107,7 @@ export function CenterFormModal({
         layout="vertical"
         initialValues={initial}
         preserve={false}
+        onValuesChange={clearErrorsOnChange(form)}
         onFinish={(v) => void submit(v)}
       >
         <Row gutter={16}>

@@ -86,7 +86,7 @@ export function CentersPanel({ study, onChanged }: { study: StudyDetail; onChang
       key: 'activationDate',
       title: t('fields.activationDate'),
       dataIndex: 'activationDate',
-      width: 115,
+      width: 130,
       render: (v: string | null) => formatDate(v),
     },
     {

@@ -130,6 +130,7 @@ export function HistoryPanel({ study, refresh }: { study: StudyDetail; refresh: 
   }
   return (
     <Table<AuditEntry>
+      className="td-top-aligned"
       size="small"
       rowKey="seq"
       columns={columns}

@@ -18,7 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { studyFields, type Study, type StudyDetail, type StudyFields } from '../../../electron/api';
 import { asApiError, call } from '../../api/client';
 import { DateField } from '../../components/DateField';
-import { applyFieldErrors, needsReason, translateError } from '../../components/formErrors';
+import { applyFieldErrors, clearErrorsOnChange, needsReason, translateError } from '../../components/formErrors';
 import { ReasonModal } from '../../components/ReasonModal';
 import { areaOptions, phaseOptions, requiredFields } from './labels';
 
@@ -124,6 +124,7 @@ export function StudyFormDrawer({
         layout="vertical"
         initialValues={initial}
         preserve={false}
+        onValuesChange={clearErrorsOnChange(form)}
         onFinish={(v) => void submit(v)}
         scrollToFirstError
       >

@@ -8,7 +8,7 @@ import { useApiQuery } from '../../api/useApiQuery';
 import { ErrorState } from '../../components/ErrorState';
 import { translateError } from '../../components/formErrors';
 import { StudyStatusTag } from '../../components/StatusTag';
-import { formatDateTime } from '../../i18n/format';
+import { formatDateTime, formatInstantDate } from '../../i18n/format';
 import { StudyFormDrawer } from './StudyFormDrawer';
 
 type SortField = NonNullable<InputOf<'studies.list'>['sort']>;
@@ -80,22 +80,21 @@ export function StudyListPage() {
         </Tooltip>
       ),
     },
-    { key: 'sponsor', title: t('fields.sponsor'), dataIndex: 'sponsor', ellipsis: true, width: 170 },
+    { key: 'sponsor', title: t('fields.sponsor'), dataIndex: 'sponsor', ellipsis: true, width: 150 },
     {
       key: 'phase',
       title: t('fields.phase'),
       dataIndex: 'phase',
       sorter: true,
       sortOrder: sortOrder('phase'),
-      width: 110,
+      width: 90,
       render: (v: string) => t(`phase.${v}`),
     },
     {
       key: 'therapeuticArea',
       title: t('fields.therapeuticArea'),
       dataIndex: 'therapeuticArea',
-      width: 150,
-      ellipsis: true,
+      width: 130,
       render: (v: string) => t(`area.${v}`),
     },
     {
@@ -104,16 +103,16 @@ export function StudyListPage() {
       dataIndex: 'status',
       sorter: true,
       sortOrder: sortOrder('status'),
-      width: 100,
+      width: 84,
       render: (v: StudyStatus) => <StudyStatusTag status={v} />,
     },
-    { key: 'sitePi', title: t('fields.sitePi'), dataIndex: 'sitePi', width: 120, ellipsis: true },
-    { key: 'centerCount', title: t('fields.centerCount'), dataIndex: 'centerCount', width: 80, align: 'right' },
+    { key: 'sitePi', title: t('fields.sitePi'), dataIndex: 'sitePi', width: 96, ellipsis: true },
+    { key: 'centerCount', title: t('fields.centerCount'), dataIndex: 'centerCount', width: 76, align: 'right' },
     {
       key: 'enrollmentTarget',
       title: t('fields.enrollmentTarget'),
       dataIndex: 'enrollmentTarget',
-      width: 80,
+      width: 70,
       align: 'right',
       render: (v: number | null) => v ?? t('common.empty'),
     },
@@ -123,8 +122,8 @@ export function StudyListPage() {
       dataIndex: 'updatedAt',
       sorter: true,
       sortOrder: sortOrder('updatedAt'),
-      width: 150,
-      render: (v: string) => formatDateTime(v),
+      width: 110,
+      render: (v: string) => <span title={formatDateTime(v)}>{formatInstantDate(v)}</span>,
     },
   ];
 
@@ -189,7 +188,7 @@ export function StudyListPage() {
               prefix={<SearchOutlined />}
               placeholder={t('studies.searchPlaceholder')}
               aria-label={t('studies.searchPlaceholder')}
-              style={{ width: 340 }}
+              style={{ width: 360 }}
               value={searchText}
               onChange={(e) => {
                 setSearchText(e.target.value);
@@ -229,7 +228,7 @@ export function StudyListPage() {
             onChange={onChange}
             sortDirections={['ascend', 'descend']}
             showSorterTooltip={false}
-            scroll={{ x: 1200 }}
+            scroll={{ x: 1100 }}
             pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
             locale={{ emptyText: q.loading && !q.data ? <div style={{ height: 120 }} /> : empty }}
             onRow={(r) => ({ onClick: () => void navigate(`/studies/${r.id}`) })}
