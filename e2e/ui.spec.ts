@@ -228,3 +228,15 @@ test('first run, studies and centers, reasons, field errors, language remembered
     await shot(page, testInfo, '12-english-detail');
   });
 });
+
+test('opened without its launch token, the start screen says how to open TrialDesk', async ({
+  app,
+  page,
+}, testInfo) => {
+  await page.goto(new URL(app.url).origin + '/');
+  await expect(page.getByText('TrialDesk 无法启动')).toBeVisible();
+  await expect(page.getByText('访问令牌无效：请使用 TrialDesk 启动时显示的链接打开')).toBeVisible();
+  // retrying cannot fix a missing token, so no retry is offered
+  await expect(page.getByRole('button', { name: '重试' })).toHaveCount(0);
+  await shot(page, testInfo, '13-start-error');
+});

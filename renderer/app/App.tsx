@@ -8,6 +8,7 @@ import { ErrorState } from '../components/ErrorState';
 import { LoginPage } from '../features/auth/LoginPage';
 import { SetupPage } from '../features/auth/SetupPage';
 import { antdLocale, applyLocale } from '../i18n';
+import { Brand } from './Brand';
 import { SessionProvider, useSession } from './session';
 import { Shell } from './Shell';
 import { theme } from './theme';
@@ -44,7 +45,19 @@ export function App() {
             </HashRouter>
           </SessionProvider>
         ) : error ? (
-          <ErrorState error={error} title={t('app.startFailed')} onRetry={retry} />
+          <div className="td-auth">
+            <header className="td-auth-top td-header">
+              <Brand />
+            </header>
+            <main className="td-panel td-auth-card" style={{ width: 560 }}>
+              {/* a bad launch token does not get better by retrying: the message says what to do instead */}
+              <ErrorState
+                error={error}
+                title={t('app.startFailed')}
+                onRetry={error.code === 'forbidden' ? undefined : retry}
+              />
+            </main>
+          </div>
         ) : (
           <div className="td-boot">
             <Spin size="large" description={t('app.loading')} />

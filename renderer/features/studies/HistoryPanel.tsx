@@ -28,7 +28,8 @@ function Changes({ entry }: { entry: AuditEntry }) {
   const { t } = useTranslation();
   const created = entry.action === 'create';
   return (
-    <ul className="td-changes">
+    // a new record lists every field: two columns keep it short
+    <ul className={created ? 'td-changes td-changes-grid' : 'td-changes'}>
       {Object.entries(entry.changes).map(([field, [before, after]]) => (
         <li key={field}>
           <Typography.Text type="secondary">
