@@ -77,9 +77,10 @@ export function SessionProvider({
   const signOut = useCallback(async () => {
     try {
       await call('auth.logout', {});
-    } finally {
-      setUser(null);
+    } catch {
+      // nothing to tell: the screen signs out either way, and the next call would be refused anyway
     }
+    setUser(null);
   }, []);
 
   const value = useMemo(
