@@ -15,5 +15,6 @@ export const theme: ThemeConfig = {
     Menu: { itemHeight: 38, itemMarginInline: 8, itemSelectedBg: '#e3edf8', itemSelectedColor: '#1d5a96' },
     Table: { headerBg: '#f5f7fa', cellPaddingBlockSM: 7 },
     Descriptions: { labelBg: '#f7f9fb' },
+    Form: { itemMarginBottom: 18, verticalLabelPadding: '0 0 4px' },
   },
 };

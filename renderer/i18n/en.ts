@@ -15,13 +15,11 @@ const en: Messages = {
     edit: 'Edit',
     confirm: 'Confirm',
     retry: 'Retry',
-    back: 'Back',
     actions: 'Actions',
     yes: 'Yes',
     no: 'No',
     empty: '—',
     saved: 'Saved',
-    optional: 'optional',
     loadFailed: 'Could not load',
   },
   lang: {
@@ -130,6 +128,7 @@ const en: Messages = {
     closed: 'Closed',
   },
   studies: {
+    sitePiShort: 'Site PI',
     title: 'Studies',
     count: '{{count}} in total',
     new: 'New study',
@@ -145,7 +144,6 @@ const en: Messages = {
     sectionIdentity: 'Protocol',
     sectionConduct: 'Conduct',
     registrationPlaceholder: 'e.g. CTR20240001, NCT01234567',
-    overview: 'Overview',
     centersTab: 'Centers',
     historyTab: 'History',
     changeStatus: 'Change status',
@@ -159,7 +157,6 @@ const en: Messages = {
   },
   centers: {
     add: 'Add center',
-    edit: 'Edit center',
     createTitle: 'Add a center',
     editTitle: 'Edit center {{code}}',
     activate: 'Activate',
@@ -181,7 +178,6 @@ const en: Messages = {
     title: 'Reason for the change',
     label: 'Reason for change',
     placeholder: 'e.g. Sponsor issued protocol amendment 2.0; ethics approval date entered wrongly',
-    statusLabel: 'Reason',
   },
   history: {
     time: 'Time',

@@ -41,6 +41,8 @@ export function applyLocale(locale: Locale): void {
   dayjs.locale(dayjsLocales[locale]);
   document.documentElement.lang = locale;
   void i18n.changeLanguage(locale);
+  const t = i18n.getFixedT(locale);
+  document.title = `${t('app.name')} ${t('app.subtitle')}`;
 }
 
 export default i18n;

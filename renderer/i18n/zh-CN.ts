@@ -16,13 +16,11 @@ const zhCN = {
     edit: '编辑',
     confirm: '确定',
     retry: '重试',
-    back: '返回',
     actions: '操作',
     yes: '是',
     no: '否',
     empty: '—',
     saved: '已保存',
-    optional: '选填',
     loadFailed: '加载失败',
   },
   lang: {
@@ -130,6 +128,7 @@ const zhCN = {
     closed: '已关闭',
   },
   studies: {
+    sitePiShort: '本院 PI',
     title: '研究项目',
     count: '共 {{count}} 项',
     new: '新建研究',
@@ -145,7 +144,6 @@ const zhCN = {
     sectionIdentity: '方案信息',
     sectionConduct: '实施信息',
     registrationPlaceholder: '如 CTR20240001、NCT01234567',
-    overview: '概况',
     centersTab: '参研中心',
     historyTab: '变更记录',
     changeStatus: '变更状态',
@@ -158,7 +156,6 @@ const zhCN = {
   },
   centers: {
     add: '添加中心',
-    edit: '编辑中心',
     createTitle: '添加参研中心',
     editTitle: '编辑中心 {{code}}',
     activate: '启动',
@@ -180,7 +177,6 @@ const zhCN = {
     title: '请填写修改原因',
     label: '修改原因',
     placeholder: '如：申办方发布方案修订版 2.0；伦理批准日期录入错误',
-    statusLabel: '原因',
   },
   history: {
     time: '时间',

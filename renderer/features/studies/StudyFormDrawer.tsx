@@ -128,7 +128,7 @@ export function StudyFormDrawer({
         onFinish={(v) => void submit(v)}
         scrollToFirstError
       >
-        <Divider titlePlacement="start" plain style={{ marginTop: 0 }}>
+        <Divider titlePlacement="start" orientationMargin={0} plain style={{ marginTop: 0 }}>
           {t('studies.sectionIdentity')}
         </Divider>
         <Row gutter={16}>
@@ -178,7 +178,7 @@ export function StudyFormDrawer({
             </Form.Item>
           </Col>
         </Row>
-        <Divider titlePlacement="start" plain>
+        <Divider titlePlacement="start" orientationMargin={0} plain>
           {t('studies.sectionConduct')}
         </Divider>
         <Row gutter={16}>

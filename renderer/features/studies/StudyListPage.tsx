@@ -106,7 +106,7 @@ export function StudyListPage() {
       width: 84,
       render: (v: StudyStatus) => <StudyStatusTag status={v} />,
     },
-    { key: 'sitePi', title: t('fields.sitePi'), dataIndex: 'sitePi', width: 96, ellipsis: true },
+    { key: 'sitePi', title: t('studies.sitePiShort'), dataIndex: 'sitePi', width: 96, ellipsis: true },
     { key: 'centerCount', title: t('fields.centerCount'), dataIndex: 'centerCount', width: 76, align: 'right' },
     {
       key: 'enrollmentTarget',
