@@ -108,6 +108,7 @@ test('first run, studies and centers, reasons, field errors, language remembered
 
     await page.getByRole('button', { name: '添加中心' }).first().click();
     modal = td.dialog('添加参研中心');
+    await expect(modal.getByLabel('中心编号')).toBeFocused();
     await td.fill('中心编号', '02', modal);
     await td.fill('医院名称', '苏州大学附属第一医院', modal);
     await td.fill('城市', '苏州', modal);

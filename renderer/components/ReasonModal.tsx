@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { asApiError } from '../api/client';
 import { DateField } from './DateField';
 import { applyFieldErrors, clearErrorsOnChange } from './formErrors';
+import { focusFirstField } from './focus';
 
 export interface ReasonValues {
   reason: string | null;
@@ -70,7 +71,7 @@ export function ReasonModal({
       onCancel={onCancel}
       destroyOnHidden
       afterOpenChange={(visible) => {
-        if (visible && withReason) reasonRef.current?.focus();
+        if (visible && withReason) focusFirstField(reasonRef.current);
       }}
       afterClose={() => setAlert(null)}
     >

@@ -7,6 +7,7 @@ import { DateField } from '../../components/DateField';
 import { applyFieldErrors, clearErrorsOnChange, needsReason, translateError } from '../../components/formErrors';
 import { ReasonModal } from '../../components/ReasonModal';
 import { requiredFields } from './labels';
+import { focusFirstField } from '../../components/focus';
 
 const FIELD_NAMES = Object.keys(centerFields.shape);
 const REQUIRED = requiredFields(centerFields);
@@ -88,7 +89,7 @@ export function CenterFormModal({
       onCancel={onClose}
       destroyOnHidden
       afterOpenChange={(visible) => {
-        if (visible) firstField.current?.focus();
+        if (visible) focusFirstField(firstField.current);
         else setAlert(null);
       }}
       footer={[

@@ -21,6 +21,7 @@ import { DateField } from '../../components/DateField';
 import { applyFieldErrors, clearErrorsOnChange, needsReason, translateError } from '../../components/formErrors';
 import { ReasonModal } from '../../components/ReasonModal';
 import { areaOptions, phaseOptions, requiredFields } from './labels';
+import { focusFirstField } from '../../components/focus';
 
 const FIELD_NAMES = Object.keys(studyFields.shape);
 const REQUIRED = requiredFields(studyFields);
@@ -105,7 +106,7 @@ export function StudyFormDrawer({
       onClose={onClose}
       destroyOnHidden
       afterOpenChange={(visible) => {
-        if (visible) firstField.current?.focus();
+        if (visible) focusFirstField(firstField.current);
         else setAlert(null);
       }}
       footer={
