@@ -135,7 +135,7 @@ test('first run, studies and centers, reasons, field errors, language remembered
     await row.getByRole('button', { name: '启动' }).click();
     const modal = td.dialog('启动中心 02');
     await td.date('启动日期', '2024-04-10', modal);
-    await modal.getByRole('button', { name: '启动' }).click();
+    await modal.getByRole('button', { name: '启动中心' }).click();
     await expect(modal).toBeHidden();
     await expect(row).toContainText('已启动');
     await expect(row).toContainText('2024-04-10');
@@ -157,6 +157,11 @@ test('first run, studies and centers, reasons, field errors, language remembered
     await ask.getByRole('button', { name: '保存' }).click();
     await expect(form).toBeHidden();
     await expect(page.locator('.ant-descriptions')).toContainText('刘芳');
+    // opened again, the form shows the saved values, not the ones it was first opened with
+    await page.getByRole('button', { name: '编辑' }).first().click();
+    await expect(form.getByLabel('本院主要研究者')).toHaveValue('刘芳');
+    await form.getByRole('button', { name: '取消' }).click();
+    await expect(form).toBeHidden();
 
     await page.getByRole('tab', { name: '变更记录' }).click();
     const history = page.getByRole('tabpanel');

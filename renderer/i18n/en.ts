@@ -156,6 +156,9 @@ const en: Messages = {
     backToList: 'Back to the studies',
   },
   centers: {
+    activateOk: 'Activate center',
+    closeOk: 'Close center',
+    reopenOk: 'Re-open center',
     add: 'Add center',
     createTitle: 'Add a center',
     editTitle: 'Edit center {{code}}',

@@ -155,6 +155,9 @@ const zhCN = {
     backToList: '返回研究项目列表',
   },
   centers: {
+    activateOk: '启动中心',
+    closeOk: '关闭中心',
+    reopenOk: '重新开放中心',
     add: '添加中心',
     createTitle: '添加参研中心',
     editTitle: '编辑中心 {{code}}',

@@ -178,12 +178,15 @@ export function CentersPanel({ study, onChanged }: { study: StudyDetail; onChang
         }}
       />
       <ReasonModal
+        // a fresh form per center and move: the date starts from that center's, not from the last dialog
+        key={moving ? `${moving.center.id}:${moving.action}` : 'none'}
         open={moving !== null}
         title={moving && t(`centers.${moving.action}Title`, { code: moving.center.code })}
         date={asksDate ? { label: t('fields.activationDate'), initial: moving.center.activationDate ?? today } : null}
         withReason={moving?.action !== 'activate' || moving.reasonAsked}
         reasonRequired={moving?.reasonAsked}
-        okText={moving ? t(`centers.${moving.action}`) : undefined}
+        // not a bare “关闭 / Close”, which the dialog's own close button is already called
+        okText={moving ? t(`centers.${moving.action}Ok`) : undefined}
         onSubmit={({ reason, date }) => changeStatus(reason, date)}
         onCancel={() => setMoving(null)}
       />

@@ -187,6 +187,7 @@ function StudyView({ study, refresh, onChanged }: { study: StudyDetail; refresh:
         }}
       />
       <ReasonModal
+        key={moving?.to ?? 'none'}
         open={moving !== null}
         title={
           moving &&
