@@ -208,6 +208,15 @@ test('first run, studies and centers, reasons, field errors, language remembered
     await expect(rows.first()).toContainText('HM-AML-2024-01');
     await expect(rows.first()).toContainText('启动中');
     await shot(page, testInfo, '09-studies-list');
+
+    // search runs on the server once typing pauses; an empty result offers to clear the filters
+    await page.getByPlaceholder('搜索方案编号、名称、申办方、适应症').fill('骨髓瘤');
+    await expect(page.getByText('没有符合条件的研究项目')).toBeVisible();
+    await page.getByRole('button', { name: '清除筛选' }).click();
+    await expect(rows).toHaveCount(1);
+    await page.getByPlaceholder('搜索方案编号、名称、申办方、适应症').fill('髓系');
+    await expect(rows).toHaveCount(1);
+    await page.getByPlaceholder('搜索方案编号、名称、申办方、适应症').fill('');
   });
 
   await test.step('English, switched at once and remembered after a restart', async () => {
