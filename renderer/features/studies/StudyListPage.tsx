@@ -80,7 +80,7 @@ export function StudyListPage() {
         </Tooltip>
       ),
     },
-    { key: 'sponsor', title: t('fields.sponsor'), dataIndex: 'sponsor', ellipsis: true, width: 150 },
+    { key: 'sponsor', title: t('fields.sponsor'), dataIndex: 'sponsor', ellipsis: true, width: 140 },
     {
       key: 'phase',
       title: t('fields.phase'),
@@ -94,7 +94,7 @@ export function StudyListPage() {
       key: 'therapeuticArea',
       title: t('fields.therapeuticArea'),
       dataIndex: 'therapeuticArea',
-      width: 130,
+      width: 120,
       render: (v: string) => t(`area.${v}`),
     },
     {
@@ -106,13 +106,13 @@ export function StudyListPage() {
       width: 84,
       render: (v: StudyStatus) => <StudyStatusTag status={v} />,
     },
-    { key: 'sitePi', title: t('studies.sitePiShort'), dataIndex: 'sitePi', width: 96, ellipsis: true },
-    { key: 'centerCount', title: t('fields.centerCount'), dataIndex: 'centerCount', width: 76, align: 'right' },
+    { key: 'sitePi', title: t('studies.sitePiShort'), dataIndex: 'sitePi', width: 90, ellipsis: true },
+    { key: 'centerCount', title: t('fields.centerCount'), dataIndex: 'centerCount', width: 72, align: 'right' },
     {
       key: 'enrollmentTarget',
       title: t('fields.enrollmentTarget'),
       dataIndex: 'enrollmentTarget',
-      width: 70,
+      width: 84,
       align: 'right',
       render: (v: number | null) => v ?? t('common.empty'),
     },
