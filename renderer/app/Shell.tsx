@@ -65,7 +65,7 @@ export function Shell() {
         </div>
       </Layout.Header>
       <Layout>
-        <Layout.Sider width={240} className="td-sider" breakpoint="lg" collapsedWidth={56} collapsible theme="light">
+        <Layout.Sider width={240} className="td-sider" breakpoint="lg" collapsedWidth={56} theme="light">
           <nav aria-label={t('app.subtitle')}>
             <Menu
               mode="inline"
