@@ -101,6 +101,11 @@ export default tseslint.config(
     },
   },
   {
+    // renderer tests run in Node: they may read source files
+    files: ['renderer/**/*.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['**/*.test.ts', 'e2e/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -208,6 +208,7 @@ describe('centers', () => {
     expect(badCode).toMatchObject({ ok: false, error: { field: 'code', messageKey: 'validation.centerCode' } });
 
     await h.call('centers.create', aCenter(studyId, { code: '02', isLead: false, isOwn: false, activationDate: null }));
+    expect((await h.call('studies.list', {}))[0]).toMatchObject({ id: studyId, centerCount: 2 });
     const detail = await h.call('studies.get', { id: studyId });
     expect(detail.centers.map((c) => [c.code, c.status])).toEqual([
       ['01', 'active'],

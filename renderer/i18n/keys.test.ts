@@ -2,9 +2,7 @@
  * Every message key the server can send, and every key the screens ask for, is translated in both languages — so a new
  * key cannot be forgotten. Runs in Node and reads the sources.
  */
-// eslint-disable-next-line no-restricted-imports -- this test runs in Node, not in the renderer: it reads source files
 import { readdirSync, readFileSync } from 'node:fs';
-// eslint-disable-next-line no-restricted-imports -- idem
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { channelNames } from '../../electron/api';

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { centers, studies } from '../../../db/schema';
+import { studies } from '../../../db/schema';
 import type { ParsedInputOf, Study, StudyDetail, StudyListItem, StudyStatus } from '../../api/contract';
 import { diff, recordAudit } from '../audit/audit';
 import type { AppDb, ServiceContext } from '../context';
@@ -97,7 +97,8 @@ export function listStudies(db: AppDb, q: ParsedInputOf<'studies.list'>): StudyL
       sitePi: studies.sitePi,
       enrollmentTarget: studies.enrollmentTarget,
       updatedAt: studies.updatedAt,
-      centerCount: sql<number>`(SELECT count(*) FROM ${centers} WHERE ${centers.studyId} = ${studies.id})`,
+      // spelt out: inside a one-table select drizzle renders columns unqualified, and `id` would bind to centers.id
+      centerCount: sql<number>`(SELECT count(*) FROM centers c WHERE c.study_id = studies.id)`,
     })
     .from(studies)
     .where(where.length ? and(...where) : undefined)
