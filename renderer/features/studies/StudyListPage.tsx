@@ -80,7 +80,7 @@ export function StudyListPage() {
         </Tooltip>
       ),
     },
-    { key: 'sponsor', title: t('fields.sponsor'), dataIndex: 'sponsor', ellipsis: true, width: 140 },
+    { key: 'sponsor', title: t('fields.sponsor'), dataIndex: 'sponsor', ellipsis: true, width: 120 },
     {
       key: 'phase',
       title: t('fields.phase'),
@@ -228,7 +228,7 @@ export function StudyListPage() {
             onChange={onChange}
             sortDirections={['ascend', 'descend']}
             showSorterTooltip={false}
-            scroll={{ x: 1100 }}
+            scroll={{ x: 1020 }}
             pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
             locale={{ emptyText: q.loading && !q.data ? <div style={{ height: 120 }} /> : empty }}
             onRow={(r) => ({ onClick: () => void navigate(`/studies/${r.id}`) })}
