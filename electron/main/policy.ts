@@ -4,25 +4,15 @@
  * handler table, the CSP, the window's options.
  */
 import path from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../csp';
+
+export { CONTENT_SECURITY_POLICY };
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'trialdesk';
 /** what the renderer's frames must report as their origin to be served by the handler table */
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
 
 /** Headers of every response of the app: scheme. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {

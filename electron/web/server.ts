@@ -9,19 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { ApiResult } from '../api';
 import { dispatch, type HostContext, type Session } from '../handlers';
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'", // antd writes its styles at run time
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from '../csp';
 
 const MAX_BODY = 1024 * 1024;
 const SESSION_COOKIE = 'td_session';

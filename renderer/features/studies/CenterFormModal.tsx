@@ -1,11 +1,11 @@
 import { Alert, App, Button, Col, Form, Input, InputNumber, Modal, Row, Switch, type InputRef } from 'antd';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { centerFields, type Center, type CenterFields } from '../../../electron/api';
-import { asApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { DateField } from '../../components/DateField';
-import { applyFieldErrors, clearErrorsOnChange, needsReason, translateError } from '../../components/formErrors';
-import { ReasonModal } from '../../components/ReasonModal';
+import { clearErrorsOnChange } from '../../components/formErrors';
+import { useReasonedSave } from '../../components/useReasonedSave';
 import { requiredFields } from './labels';
 import { focusFirstField } from '../../components/focus';
 
@@ -29,9 +29,6 @@ export function CenterFormModal({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<CenterFields>();
-  const [busy, setBusy] = useState(false);
-  const [alert, setAlert] = useState<string | null>(null);
-  const [askReason, setAskReason] = useState<{ values: CenterFields; text: string } | null>(null);
   const firstField = useRef<InputRef>(null);
   const initial = useMemo<Partial<CenterFields>>(
     () =>
@@ -46,38 +43,15 @@ export function CenterFormModal({
     onSaved(c);
   };
 
-  const submit = async (values: CenterFields) => {
-    setBusy(true);
-    setAlert(null);
-    try {
-      saved(
-        center
-          ? await call('centers.update', { id: center.id, fields: values, reason: null })
-          : await call('centers.create', { ...values, studyId }),
-      );
-    } catch (err) {
-      const error = asApiError(err);
-      if (center && needsReason(error, 'validation.reasonRequired'))
-        setAskReason({ values, text: translateError(error) });
-      else setAlert(applyFieldErrors(form, error, FIELD_NAMES));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const submitWithReason = async (reason: string | null) => {
-    if (!center || !askReason) return;
-    try {
-      const c = await call('centers.update', { id: center.id, fields: askReason.values, reason });
-      setAskReason(null);
-      saved(c);
-    } catch (err) {
-      const error = asApiError(err);
-      if (error.fields?.some((f) => f.field === 'reason')) throw err;
-      setAskReason(null);
-      setAlert(applyFieldErrors(form, error, FIELD_NAMES));
-    }
-  };
+  const { busy, alert, clearAlert, submit, reasonModal } = useReasonedSave({
+    form,
+    fieldNames: FIELD_NAMES,
+    save: (values: CenterFields, reason) =>
+      center
+        ? call('centers.update', { id: center.id, fields: values, reason })
+        : call('centers.create', { ...values, studyId }),
+    onSaved: saved,
+  });
 
   const item = (name: keyof CenterFields) => ({ name, label: t(`fields.${name}`), required: REQUIRED.has(name) });
 
@@ -90,7 +64,7 @@ export function CenterFormModal({
       destroyOnHidden
       afterOpenChange={(visible) => {
         if (visible) focusFirstField(firstField.current);
-        else setAlert(null);
+        else clearAlert();
       }}
       footer={[
         <Button key="cancel" onClick={onClose}>
@@ -159,15 +133,7 @@ export function CenterFormModal({
           </Col>
         </Row>
       </Form>
-      <ReasonModal
-        open={askReason !== null}
-        title={t('reason.title')}
-        description={<Alert type="info" showIcon title={askReason?.text} />}
-        reasonRequired
-        okText={t('common.save')}
-        onSubmit={({ reason }) => submitWithReason(reason)}
-        onCancel={() => setAskReason(null)}
-      />
+      {reasonModal}
     </Modal>
   );
 }

@@ -13,13 +13,13 @@ import {
   Space,
   type InputRef,
 } from 'antd';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { studyFields, type Study, type StudyDetail, type StudyFields } from '../../../electron/api';
-import { asApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { DateField } from '../../components/DateField';
-import { applyFieldErrors, clearErrorsOnChange, needsReason, translateError } from '../../components/formErrors';
-import { ReasonModal } from '../../components/ReasonModal';
+import { clearErrorsOnChange } from '../../components/formErrors';
+import { useReasonedSave } from '../../components/useReasonedSave';
 import { areaOptions, phaseOptions, requiredFields } from './labels';
 import { focusFirstField } from '../../components/focus';
 
@@ -50,9 +50,6 @@ export function StudyFormDrawer({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<StudyFields>();
-  const [busy, setBusy] = useState(false);
-  const [alert, setAlert] = useState<string | null>(null);
-  const [askReason, setAskReason] = useState<{ values: StudyFields; text: string } | null>(null);
   const firstField = useRef<InputRef>(null);
   const initial = useMemo(() => initialValues(study), [study]);
 
@@ -61,40 +58,13 @@ export function StudyFormDrawer({
     onSaved(detail);
   };
 
-  const submit = async (values: StudyFields) => {
-    setBusy(true);
-    setAlert(null);
-    try {
-      saved(
-        study
-          ? await call('studies.update', { id: study.id, fields: values, reason: null })
-          : await call('studies.create', values),
-      );
-    } catch (err) {
-      const error = asApiError(err);
-      if (study && needsReason(error, 'validation.reasonRequired')) {
-        setAskReason({ values, text: translateError(error) });
-      } else {
-        setAlert(applyFieldErrors(form, error, FIELD_NAMES));
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const submitWithReason = async (reason: string | null) => {
-    if (!study || !askReason) return;
-    try {
-      const detail = await call('studies.update', { id: study.id, fields: askReason.values, reason });
-      setAskReason(null);
-      saved(detail);
-    } catch (err) {
-      const error = asApiError(err);
-      if (error.fields?.some((f) => f.field === 'reason')) throw err; // shown on the modal's reason field
-      setAskReason(null);
-      setAlert(applyFieldErrors(form, error, FIELD_NAMES));
-    }
-  };
+  const { busy, alert, clearAlert, submit, reasonModal } = useReasonedSave({
+    form,
+    fieldNames: FIELD_NAMES,
+    save: (values: StudyFields, reason) =>
+      study ? call('studies.update', { id: study.id, fields: values, reason }) : call('studies.create', values),
+    onSaved: saved,
+  });
 
   const item = (name: keyof StudyFields) => ({ name, label: t(`fields.${name}`), required: REQUIRED.has(name) });
 
@@ -107,7 +77,7 @@ export function StudyFormDrawer({
       destroyOnHidden
       afterOpenChange={(visible) => {
         if (visible) focusFirstField(firstField.current);
-        else setAlert(null);
+        else clearAlert();
       }}
       footer={
         <Space style={{ display: 'flex', justifyContent: 'flex-end' }}>
@@ -211,15 +181,7 @@ export function StudyFormDrawer({
         </Row>
       </Form>
 
-      <ReasonModal
-        open={askReason !== null}
-        title={t('reason.title')}
-        description={<Alert type="info" showIcon title={askReason?.text} />}
-        reasonRequired
-        okText={t('common.save')}
-        onSubmit={({ reason }) => submitWithReason(reason)}
-        onCancel={() => setAskReason(null)}
-      />
+      {reasonModal}
     </Drawer>
   );
 }

@@ -1,0 +1,70 @@
+import { Alert, type FormInstance } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { asApiError } from '../api/client';
+import { applyFieldErrors, needsReason, translateError } from './formErrors';
+import { ReasonModal } from './ReasonModal';
+
+/**
+ * Saving a record form: send the values; if the server asks for a reason (a key field of an existing record changed),
+ * ask for it in a modal and send the same values again with it. Other refusals land on the form's fields, or in the
+ * alert when they concern no field. The rule of which fields need a reason stays in the server.
+ */
+export function useReasonedSave<V, R>({
+  form,
+  fieldNames,
+  save,
+  onSaved,
+}: {
+  form: FormInstance<V>;
+  fieldNames: readonly string[];
+  save: (values: V, reason: string | null) => Promise<R>;
+  onSaved: (result: R) => void;
+}) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [alert, setAlert] = useState<string | null>(null);
+  const [askReason, setAskReason] = useState<{ values: V; text: string } | null>(null);
+
+  const submit = async (values: V) => {
+    setBusy(true);
+    setAlert(null);
+    try {
+      onSaved(await save(values, null));
+    } catch (err) {
+      const error = asApiError(err);
+      if (needsReason(error, 'validation.reasonRequired')) setAskReason({ values, text: translateError(error) });
+      else setAlert(applyFieldErrors(form, error, fieldNames));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submitWithReason = async (reason: string | null) => {
+    if (!askReason) return;
+    try {
+      const result = await save(askReason.values, reason);
+      setAskReason(null);
+      onSaved(result);
+    } catch (err) {
+      const error = asApiError(err);
+      if (error.fields?.some((f) => f.field === 'reason')) throw err; // shown on the modal's reason field
+      setAskReason(null);
+      setAlert(applyFieldErrors(form, error, fieldNames));
+    }
+  };
+
+  const reasonModal = (
+    <ReasonModal
+      open={askReason !== null}
+      title={t('reason.title')}
+      description={<Alert type="info" showIcon title={askReason?.text} />}
+      reasonRequired
+      okText={t('common.save')}
+      onSubmit={({ reason }) => submitWithReason(reason)}
+      onCancel={() => setAskReason(null)}
+    />
+  );
+
+  return { busy, alert, clearAlert: () => setAlert(null), submit, reasonModal };
+}
