@@ -99,6 +99,16 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
     run: (ctx, i) => centers.changeCenterStatus(ctx, i.id, i.status, i.date, i.reason),
   },
 
+  // ---- users, roles, sign-in hardening (issue 3) ----
+
+  // ---- electronic signatures (issue 3) ----
+
+  // ---- audit trail viewer (issue 3) ----
+
+  // ---- backup, restore, settings (issue 3) ----
+
+  // ---- auto-lock (issue 3) ----
+
   'audit.forRecord': { access: ALL, run: (ctx, i) => auditForRecord(ctx, i.entity, i.entityId) },
   'audit.verify': { access: ['admin'], run: (ctx) => verifyAuditChain(ctx.db.$client) },
 };

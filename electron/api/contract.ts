@@ -203,6 +203,16 @@ export const contract = {
     z.object({ id, status: z.enum(centerStatuses), date: optionalDate, reason }),
   ),
 
+  // ---- users, roles, sign-in hardening (issue 3) ----
+
+  // ---- electronic signatures (issue 3) ----
+
+  // ---- audit trail viewer (issue 3) ----
+
+  // ---- backup, restore, settings (issue 3) ----
+
+  // ---- auto-lock (issue 3) ----
+
   'audit.forRecord': channel<AuditEntry[]>()(
     z.object({ entity: z.enum(['study', 'center', 'user', 'setting']), entityId: z.string().max(40) }),
   ),
