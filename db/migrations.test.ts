@@ -30,11 +30,13 @@ const tables = ['users', 'settings', 'audit_events', 'studies', 'centers'];
 
 describe('migrations', () => {
   const all = readJournal(DEFAULT_MIGRATIONS);
-  it.each(all.slice(1).map((e) => [e.tag, e.idx] as const))('%s keeps every row of the version before', async (_tag, idx) => {
-    const file = path.join(dir, 'trialdesk.sqlite');
-    const old = await openDatabase(file, { migrationsFolder: releaseWith(idx) });
-    // rows written with the columns of the first release, which every later schema must keep
-    old.db.$client.exec(`
+  it.each(all.slice(1).map((e) => [e.tag, e.idx] as const))(
+    '%s keeps every row of the version before',
+    async (_tag, idx) => {
+      const file = path.join(dir, 'trialdesk.sqlite');
+      const old = await openDatabase(file, { migrationsFolder: releaseWith(idx) });
+      // rows written with the columns of the first release, which every later schema must keep
+      old.db.$client.exec(`
       INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)
         VALUES ('admin', '管理员', 'admin', 'scrypt$x', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z');
       INSERT INTO settings (key, value, updated_at) VALUES ('ui.locale', '"en"', '2024-01-01T00:00:00.000Z');
@@ -45,18 +47,19 @@ describe('migrations', () => {
       INSERT INTO audit_events (seq, at, actor, action, entity, entity_id, changes, prev_hash, hash)
         VALUES (1, '2024-01-01T00:00:00.000Z', 'admin', 'create', 'study', '1', '{}', '0', 'x');
     `);
-    const count = (db: typeof old.db) =>
-      Object.fromEntries(tables.map((t) => [t, db.$client.prepare(`SELECT count(*) FROM ${t}`).pluck().get()]));
-    const before = count(old.db);
-    old.close();
+      const count = (db: typeof old.db) =>
+        Object.fromEntries(tables.map((t) => [t, db.$client.prepare(`SELECT count(*) FROM ${t}`).pluck().get()]));
+      const before = count(old.db);
+      old.close();
 
-    const migrated = await openDatabase(file);
-    expect(migrated.migrated).toEqual(all.slice(idx).map((e) => e.tag));
-    expect(migrated.backupPath).not.toBeNull();
-    expect(count(migrated.db)).toEqual(before);
-    expect(migrated.db.$client.pragma('foreign_key_check')).toEqual([]);
-    const info = await dispatch({ db: migrated.db, host: 'cli', version: 'new' }, { user: null }, 'app.info', {});
-    expect(info).toMatchObject({ ok: true, value: { needsSetup: false, locale: 'en' } });
-    migrated.close();
-  });
+      const migrated = await openDatabase(file);
+      expect(migrated.migrated).toEqual(all.slice(idx).map((e) => e.tag));
+      expect(migrated.backupPath).not.toBeNull();
+      expect(count(migrated.db)).toEqual(before);
+      expect(migrated.db.$client.pragma('foreign_key_check')).toEqual([]);
+      const info = await dispatch({ db: migrated.db, host: 'cli', version: 'new' }, { user: null }, 'app.info', {});
+      expect(info).toMatchObject({ ok: true, value: { needsSetup: false, locale: 'en' } });
+      migrated.close();
+    },
+  );
 });

@@ -4,19 +4,30 @@
  */
 import type { ApiResult, ChannelName, OutputOf, ParsedInputOf, Role, SessionUser } from './api';
 import { contract } from './api';
+import * as studyAccess from './core/accounts/access';
 import * as accounts from './core/accounts/accounts';
+import * as users from './core/accounts/users';
 import { auditForRecord, verifyAuditChain } from './core/audit/audit';
+import * as trail from './core/audit/trail';
 import * as centers from './core/centers/centers';
 import type { Actor, AppDb, ServiceContext } from './core/context';
 import { SYSTEM_ACTOR } from './core/context';
 import { AppError } from './core/errors';
+import * as backups from './core/backup/backups';
+import { restoreDatabase, type HostDatabase } from './core/backup/restore';
+import * as lock from './core/lock/lock';
 import * as settings from './core/settings/settings';
+import * as signatures from './core/signatures/signatures';
 import * as studies from './core/studies/studies';
 import { parseInput } from './core/validation';
 
 /** What a host keeps per window (desktop) or per browser session: who is signed in. */
 export interface Session {
   user: SessionUser | null;
+  /** auto-lock (core/lock): UTC instant the session locked, null/absent while open */
+  lockedAt?: string | null;
+  /** auto-lock: host clock (ms) of this session's last call */
+  lastActivityAt?: number;
 }
 
 /** What a host provides once, at start-up. */
@@ -25,6 +36,10 @@ export interface HostContext {
   host: 'desktop' | 'browser' | 'cli';
   version: string;
   now?: () => Date;
+  /** the database file and how to swap it (backup.restore); hosts that cannot restore leave it out */
+  database?: HostDatabase;
+  /** signs every session of this host out (after a restore) */
+  signOutAll?: () => void;
 }
 
 /** 'public': anyone, signed in or not; otherwise the roles that may call the channel. */
@@ -42,6 +57,28 @@ interface Handler<C extends ChannelName> {
 const ALL: readonly Role[] = ['admin', 'coordinator', 'investigator', 'monitor'];
 /** Who may set up and change studies and centers (monitors read only). Refined by the roles issue. */
 const STUDY_EDITORS: readonly Role[] = ['admin', 'coordinator', 'investigator'];
+/** Who may read the whole audit trail (issue 3: audit viewer). */
+const AUDIT_READERS: readonly Role[] = ['admin', 'coordinator', 'investigator', 'monitor'];
+
+/** The signed-in user (the handler table has checked there is one before `run`). */
+function me(ctx: CallContext): SessionUser {
+  if (!ctx.session.user) throw new AppError('unauthenticated', 'errors.unauthenticated');
+  return ctx.session.user;
+}
+/** Refuses a study / center the signed-in user is not assigned to (administrators: all). */
+const forStudy = (ctx: CallContext, studyId: number) => studyAccess.assertStudyAccess(ctx.db, me(ctx), studyId);
+const forCenter = (ctx: CallContext, centerId: number) => studyAccess.assertCenterAccess(ctx.db, me(ctx), centerId);
+/** What a user who must change a temporary password may call until they have. */
+const BEFORE_PASSWORD_CHANGE: readonly ChannelName[] = [
+  'app.info',
+  'auth.logout',
+  'auth.changePassword',
+  // auto-lock works for everyone: lock, unlock, heartbeat, and another user signing in over the lock screen
+  'auth.lock',
+  'auth.unlock',
+  'auth.activity',
+  'auth.login',
+];
 
 export const handlers: { [C in ChannelName]: Handler<C> } = {
   'app.info': {
@@ -52,6 +89,8 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
       locale: settings.getLocale(ctx.db),
       user: ctx.session.user,
       host: ctx.host.host === 'desktop' ? 'desktop' : 'browser',
+      locked: lock.isLocked(ctx.session),
+      idleLockMinutes: settings.getIdleMinutes(ctx.db),
     }),
   },
   'app.setLocale': { access: 'public', run: (ctx, input) => settings.setLocale(ctx, input.locale) },
@@ -67,7 +106,7 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
   'auth.login': {
     access: 'public',
     run: async (ctx, input) => {
-      const user = await accounts.login(ctx.db, input.username, input.password);
+      const user = await accounts.login(ctx, input.username, input.password);
       ctx.session.user = user;
       return user;
     },
@@ -80,41 +119,161 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
     },
   },
 
-  'studies.list': { access: ALL, run: (ctx, q) => studies.listStudies(ctx.db, q) },
-  'studies.get': { access: ALL, run: (ctx, { id }) => studies.getStudy(ctx.db, id) },
-  'studies.create': { access: STUDY_EDITORS, run: (ctx, fields) => studies.createStudy(ctx, fields) },
-  'studies.update': { access: STUDY_EDITORS, run: (ctx, i) => studies.updateStudy(ctx, i.id, i.fields, i.reason) },
+  // non-administrators: only their assigned studies (the rule: core/accounts/access)
+  'studies.list': {
+    access: ALL,
+    run: (ctx, q) => studies.listStudies(ctx.db, q, studyAccess.visibleStudyIds(ctx.db, me(ctx))),
+  },
+  'studies.get': { access: ALL, run: (ctx, { id }) => (forStudy(ctx, id), studies.getStudy(ctx.db, id)) },
+  'studies.create': { access: STUDY_EDITORS, run: (ctx, fields) => studyAccess.createStudyAs(ctx, me(ctx), fields) },
+  'studies.update': {
+    access: STUDY_EDITORS,
+    run: (ctx, i) => (forStudy(ctx, i.id), studies.updateStudy(ctx, i.id, i.fields, i.reason)),
+  },
   'studies.changeStatus': {
     access: STUDY_EDITORS,
-    run: (ctx, i) => studies.changeStudyStatus(ctx, i.id, i.status, i.reason),
+    run: (ctx, i) => (forStudy(ctx, i.id), studies.changeStudyStatus(ctx, i.id, i.status, i.reason)),
   },
 
   'centers.create': {
     access: STUDY_EDITORS,
-    run: (ctx, { studyId, ...fields }) => centers.createCenter(ctx, studyId, fields),
+    run: (ctx, { studyId, ...fields }) => (forStudy(ctx, studyId), centers.createCenter(ctx, studyId, fields)),
   },
-  'centers.update': { access: STUDY_EDITORS, run: (ctx, i) => centers.updateCenter(ctx, i.id, i.fields, i.reason) },
+  'centers.update': {
+    access: STUDY_EDITORS,
+    run: (ctx, i) => (forCenter(ctx, i.id), centers.updateCenter(ctx, i.id, i.fields, i.reason)),
+  },
   'centers.changeStatus': {
     access: STUDY_EDITORS,
-    run: (ctx, i) => centers.changeCenterStatus(ctx, i.id, i.status, i.date, i.reason),
+    run: (ctx, i) => (forCenter(ctx, i.id), centers.changeCenterStatus(ctx, i.id, i.status, i.date, i.reason)),
   },
 
   // ---- users, roles, sign-in hardening (issue 3) ----
+  'auth.changePassword': {
+    access: ALL,
+    run: async (ctx, i) => {
+      const user = await accounts.changePassword(ctx, me(ctx).id, i.currentPassword, i.newPassword);
+      ctx.session.user = user;
+      return user;
+    },
+  },
+  'users.list': { access: ['admin'], run: (ctx) => users.listUsers(ctx) },
+  'users.create': { access: ['admin'], run: (ctx, i) => users.createUser(ctx, i) },
+  'users.update': { access: ['admin'], run: (ctx, i) => users.updateUser(ctx, i) },
+  'users.setActive': { access: ['admin'], run: (ctx, i) => users.setUserActive(ctx, i) },
+  'users.resetPassword': { access: ['admin'], run: (ctx, i) => users.resetPassword(ctx, i) },
+  'users.assignStudies': { access: ['admin'], run: (ctx, i) => users.assignStudies(ctx, i) },
 
   // ---- electronic signatures (issue 3) ----
+  'signatures.sign': {
+    access: ['investigator'],
+    run: (ctx, i) => (
+      studyAccess.assertRecordAccess(ctx.db, me(ctx), i.entity, String(i.entityId)),
+      signatures.sign(ctx, i)
+    ),
+  },
+  'signatures.forRecord': {
+    access: ALL,
+    run: (ctx, i) => (
+      studyAccess.assertRecordAccess(ctx.db, me(ctx), i.entity, String(i.entityId)),
+      signatures.signaturesFor(ctx.db, i.entity, i.entityId)
+    ),
+  },
 
   // ---- audit trail viewer (issue 3) ----
+  // non-administrators read the events of their assigned studies only
+  'audit.list': {
+    access: AUDIT_READERS,
+    run: (ctx, q) => trail.listAudit(ctx.db, q, studyAccess.visibleStudyIds(ctx.db, me(ctx))),
+  },
+  'audit.actors': {
+    access: AUDIT_READERS,
+    run: (ctx) => trail.auditActors(ctx.db, studyAccess.visibleStudyIds(ctx.db, me(ctx))),
+  },
+  'audit.export': {
+    access: ['admin', 'coordinator', 'investigator'],
+    run: (ctx, f) =>
+      trail.exportAudit(ctx.db, f, {
+        locale: settings.getLocale(ctx.db),
+        exportedBy: ctx.session.user ? `${ctx.session.user.displayName} (${ctx.session.user.username})` : 'system',
+        version: ctx.host.version,
+        now: ctx.now(),
+        scope: studyAccess.visibleStudyIds(ctx.db, me(ctx)),
+      }),
+  },
 
   // ---- backup, restore, settings (issue 3) ----
+  'settings.get': { access: ['admin'], run: (ctx) => settingsView(ctx) },
+  'settings.update': {
+    access: ['admin'],
+    run: (ctx, input) => {
+      settings.updateAppSettings(ctx, input);
+      return settingsView(ctx);
+    },
+  },
+  'backup.list': {
+    access: ['admin'],
+    run: (ctx) => {
+      const folder = settings.backupFolder(ctx.db);
+      return { folder, files: backups.listBackupFiles(folder) };
+    },
+  },
+  'backup.now': { access: ['admin'], run: (ctx, i) => backups.backupNow(ctx, i.folder) },
+  'backup.restore': {
+    access: ['admin'],
+    run: async (ctx, i) => {
+      const database = ctx.host.database;
+      if (!database) throw new AppError('bad_request', 'backup.restoreUnavailable');
+      const result = await restoreDatabase(database.live(), i.path, {
+        actor: ctx.actor,
+        now: ctx.now,
+        folder: settings.backupFolder(ctx.db),
+      });
+      ctx.session.user = null;
+      ctx.host.signOutAll?.();
+      return result;
+    },
+  },
 
   // ---- auto-lock (issue 3) ----
+  'auth.lock': {
+    access: ALL,
+    run: (ctx, i) => {
+      lock.lockSession(ctx, ctx.session, i.cause);
+      return { locked: true };
+    },
+  },
+  'auth.unlock': { access: ALL, run: (ctx, i) => lock.unlockSession(ctx, ctx.session, i.password) },
+  'auth.activity': { access: ALL, run: () => null },
 
-  'audit.forRecord': { access: ALL, run: (ctx, i) => auditForRecord(ctx, i.entity, i.entityId) },
+  'audit.forRecord': {
+    access: ALL,
+    run: (ctx, i) => (
+      studyAccess.assertRecordAccess(ctx.db, me(ctx), i.entity, i.entityId),
+      auditForRecord(ctx, i.entity, i.entityId)
+    ),
+  },
   'audit.verify': { access: ['admin'], run: (ctx) => verifyAuditChain(ctx.db.$client) },
 };
 
+function settingsView(ctx: CallContext) {
+  return { ...settings.getAppSettings(ctx.db), defaultBackupFolder: settings.defaultBackupFolder(ctx.db) };
+}
+
 export function isChannel(name: string): name is ChannelName {
   return Object.hasOwn(contract, name);
+}
+
+/**
+ * The session's user as the database has it now (a deactivation or role change takes effect at the next call), and the
+ * temporary-password gate: nothing but BEFORE_PASSWORD_CHANGE until the password is changed.
+ */
+function refreshSessionUser(db: AppDb, session: Session, channel: ChannelName): void {
+  if (!session.user) return;
+  session.user = accounts.currentSessionUser(db, session.user.id);
+  if (session.user?.mustChangePassword && !BEFORE_PASSWORD_CHANGE.includes(channel)) {
+    throw new AppError('forbidden', 'auth.mustChangePassword');
+  }
 }
 
 function assertAllowed(access: Access, session: Session): void {
@@ -136,11 +295,17 @@ export async function dispatch(
   try {
     if (!isChannel(channel)) throw new AppError('bad_request', 'errors.unknownChannel', { params: { channel } });
     const handler = handlers[channel] as Handler<ChannelName>;
+    const now = host.now ?? (() => new Date());
+    // a locked session (idle time, lock button, OS lock) is refused everything but unlock / sign-in / sign-out
+    lock.guardCall({ db: host.db, now }, session, channel, settings.getIdleMinutes(host.db));
+    refreshSessionUser(host.db, session, channel);
     assertAllowed(handler.access, session);
     const input = parseInput(contract[channel].input, payload ?? {});
     const actor: Actor = session.user ? { id: session.user.id, username: session.user.username } : SYSTEM_ACTOR;
-    const ctx: CallContext = { db: host.db, actor, now: host.now ?? (() => new Date()), host, session };
-    return { ok: true, value: await handler.run(ctx, input) };
+    const ctx: CallContext = { db: host.db, actor, now, host, session };
+    const value = await handler.run(ctx, input);
+    lock.afterCall(session, channel, now());
+    return { ok: true, value };
   } catch (err) {
     if (err instanceof AppError) return { ok: false, error: err.error };
     console.error(`[trialdesk] ${channel} failed:`, err);

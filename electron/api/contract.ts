@@ -13,11 +13,21 @@ import {
   optionalDate,
   optionalText,
   reason,
+  roles,
   text,
   type AuditEntry,
   type Locale,
   type Role,
 } from './common';
+import {
+  backupNowInput,
+  restoreInput,
+  settingsFields,
+  type BackupListView,
+  type BackupNowView,
+  type RestoreView,
+  type SettingsView,
+} from './backup';
 
 export { studyPhases, studyStatuses, therapeuticAreas, centerStatuses };
 export type StudyPhase = (typeof studyPhases)[number];
@@ -31,6 +41,8 @@ export interface SessionUser {
   username: string;
   displayName: string;
   role: Role;
+  /** set by a temporary password: every channel but changing it is refused until it is changed */
+  mustChangePassword: boolean;
 }
 export interface AppInfo {
   version: string;
@@ -39,6 +51,10 @@ export interface AppInfo {
   locale: Locale;
   user: SessionUser | null;
   host: 'desktop' | 'browser';
+  /** the signed-in session is locked: show the lock screen (auto-lock) */
+  locked: boolean;
+  /** minutes without activity before the session locks (installation setting) */
+  idleLockMinutes: number;
 }
 export interface Study {
   id: number;
@@ -76,6 +92,7 @@ export interface StudyListItem extends Pick<
   | 'updatedAt'
 > {
   centerCount: number;
+  protocolApproval: SignatureState;
 }
 export interface Center {
   id: number;
@@ -98,6 +115,49 @@ export interface StudyDetail extends Study {
   centers: Center[];
   /** statuses this study may move to now (the rule lives in core/studies) */
   nextStatuses: StudyStatus[];
+  /** the latest "protocol version approved for use at this site" signature, or null */
+  protocolApproval: SignatureView | null;
+}
+/** An electronic signature as shown: `valid` is false when the signed content has changed since. */
+export interface SignatureView {
+  id: number;
+  entity: string;
+  entityId: string;
+  /** code, e.g. protocol_version_approved */
+  meaning: string;
+  signerId: number;
+  /** printed name at the time of signing */
+  signerName: string;
+  /** UTC instant */
+  signedAt: string;
+  contentHash: string;
+  /** what was signed */
+  content: Record<string, unknown>;
+  valid: boolean;
+  /** a newer signature of the same meaning exists */
+  superseded: boolean;
+}
+export type SignatureState = 'none' | 'valid' | 'invalidated';
+/** users.list: what the administrator's users screen shows (never a password hash) */
+export interface UserListItem {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  active: boolean;
+  mustChangePassword: boolean;
+  studyIds: number[];
+  lastLoginAt: string | null;
+  failedLogins: number;
+  /** UTC instant until which sign-in is refused, when in the future */
+  lockedUntil: string | null;
+  createdAt: string;
+}
+export interface AuditListResult {
+  /** all events matching the filters */
+  total: number;
+  /** this page, newest first */
+  rows: AuditEntry[];
 }
 export interface AuditVerifyResult {
   ok: boolean;
@@ -152,6 +212,34 @@ export const centerFields = z.object({
 export type CenterFields = z.input<typeof centerFields>;
 
 const password = z.string().min(1, { message: 'validation.required' }).max(200);
+/** user names: auth.setup and users.create */
+const usernameRule = z
+  .string()
+  .trim()
+  .min(3, { message: 'validation.usernameLength' })
+  .max(40)
+  .regex(/^[A-Za-z0-9._-]+$/, { message: 'validation.username' });
+
+/**
+ * Audit trail filters. `from`/`to` are the workstation's local calendar dates (inclusive); `utcOffsetMinutes` is its
+ * offset east of UTC (China: 480), which turns them into UTC bounds in core/audit/trail.
+ */
+const auditFilters = z.object({
+  studyId: id.optional(),
+  entity: z
+    .string()
+    .regex(/^[a-z_]{1,30}$/)
+    .optional(),
+  entityId: z.string().trim().min(1).max(40).optional(),
+  actor: z.string().trim().min(1).max(40).optional(),
+  action: z
+    .string()
+    .regex(/^[a-z_]{1,30}$/)
+    .optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  utcOffsetMinutes: z.number().int().min(-840).max(840).default(0),
+});
 
 /** Channel definition: the input schema, and the output type carried as a phantom. */
 interface Channel<I extends z.ZodType, O> {
@@ -170,12 +258,7 @@ export const contract = {
 
   'auth.setup': channel<SessionUser>()(
     z.object({
-      username: z
-        .string()
-        .trim()
-        .min(3, { message: 'validation.usernameLength' })
-        .max(40)
-        .regex(/^[A-Za-z0-9._-]+$/, { message: 'validation.username' }),
+      username: usernameRule,
       displayName: text(100),
       password: z.string().min(10, { message: 'validation.passwordLength' }).max(200),
     }),
@@ -204,14 +287,64 @@ export const contract = {
   ),
 
   // ---- users, roles, sign-in hardening (issue 3) ----
+  'auth.changePassword': channel<SessionUser>()(
+    z.object({
+      currentPassword: password,
+      newPassword: z.string().min(1, { message: 'validation.required' }).max(200),
+    }),
+  ),
+  'users.list': channel<UserListItem[]>()(empty),
+  'users.create': channel<UserListItem>()(
+    z.object({
+      username: usernameRule,
+      displayName: text(100),
+      role: z.enum(roles),
+      temporaryPassword: z.string().min(1, { message: 'validation.required' }).max(200),
+      studyIds: z.array(id).max(1000).default([]),
+    }),
+  ),
+  'users.update': channel<UserListItem>()(z.object({ id, displayName: text(100), role: z.enum(roles), reason })),
+  'users.setActive': channel<UserListItem>()(z.object({ id, active: z.boolean(), reason: text(500) })),
+  'users.resetPassword': channel<UserListItem>()(
+    z.object({ id, temporaryPassword: z.string().min(1, { message: 'validation.required' }).max(200), reason }),
+  ),
+  'users.assignStudies': channel<UserListItem>()(z.object({ id, studyIds: z.array(id).max(1000), reason })),
 
   // ---- electronic signatures (issue 3) ----
+  'signatures.sign': channel<SignatureView>()(
+    z.object({
+      entity: z.enum(['study']),
+      entityId: id,
+      meaning: z.enum(['protocol_version_approved']),
+      password,
+    }),
+  ),
+  'signatures.forRecord': channel<SignatureView[]>()(z.object({ entity: z.enum(['study']), entityId: id })),
 
   // ---- audit trail viewer (issue 3) ----
+  'audit.list': channel<AuditListResult>()(
+    auditFilters.extend({
+      limit: z.number().int().min(1).max(500).default(50),
+      offset: z.number().int().min(0).default(0),
+    }),
+  ),
+  'audit.export': channel<{ fileName: string; base64: string; rows: number }>()(auditFilters),
+  'audit.actors': channel<{ username: string; displayName: string | null }[]>()(empty),
 
   // ---- backup, restore, settings (issue 3) ----
+  'settings.get': channel<SettingsView>()(empty),
+  'settings.update': channel<SettingsView>()(settingsFields),
+  'backup.list': channel<BackupListView>()(empty),
+  'backup.now': channel<BackupNowView>()(backupNowInput),
+  'backup.restore': channel<RestoreView>()(restoreInput),
 
   // ---- auto-lock (issue 3) ----
+  /** lock this session now: the lock button ('manual') or the renderer's own idle timer ('idle') */
+  'auth.lock': channel<{ locked: true }>()(z.object({ cause: z.enum(['manual', 'idle']).default('manual') }).strict()),
+  /** the same user's password reopens a locked session; its unsaved input is still on screen */
+  'auth.unlock': channel<SessionUser>()(z.object({ password })),
+  /** heartbeat while the user types or moves the mouse (≤ 1 per 30 s), so that a long unsaved form does not lock */
+  'auth.activity': channel<null>()(empty),
 
   'audit.forRecord': channel<AuditEntry[]>()(
     z.object({ entity: z.enum(['study', 'center', 'user', 'setting']), entityId: z.string().max(40) }),

@@ -10,6 +10,7 @@ export const errorCodes = [
   'unauthenticated', // nobody signed in
   'forbidden', // signed in, but the role may not do this
   'bad_request', // unknown channel, malformed envelope
+  'locked', // the session is locked (idle, lock button, OS lock): only unlock, sign-in, sign-out, app.info pass
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

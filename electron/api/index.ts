@@ -3,6 +3,7 @@ import type { ApiResult } from './errors';
 export * from './contract';
 export * from './errors';
 export * from './events';
+export * from './backup';
 export type { AuditEntry, Locale, Role } from './common';
 export { locales, roles } from './common';
 

@@ -27,6 +27,8 @@ describe('bench', () => {
       'studies.list.status.raw.p95',
       'studies.get.p95',
       'studies.get.raw.p95',
+      'backup.small',
+      'verify.small',
     ]);
     for (const r of results) {
       expect(r.value).toBeGreaterThan(0);

@@ -17,6 +17,8 @@ import type { DemoScale } from '../core/demo/plan';
 import { getStudy, listStudies } from '../core/studies/studies';
 import { parseInput } from '../core/validation';
 import { dispatch, type HostContext, type Session } from '../handlers';
+import { backupToFolder } from '../core/backup/backup';
+import { checkDatabase } from '../core/backup/checks';
 import type { CliIo } from './io';
 
 export interface BenchResult {
@@ -136,7 +138,13 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
     const { o, r } = last;
     const sqlite = o.db.$client;
     const host: HostContext = { db: o.db, host: 'cli', version: 'bench' };
-    const user: SessionUser = { id: r.actor.id!, username: r.actor.username, displayName: 'bench', role: 'admin' };
+    const user: SessionUser = {
+      id: r.actor.id!,
+      username: r.actor.username,
+      displayName: 'bench',
+      role: 'admin',
+      mustChangePassword: false,
+    };
     const session: Session = { user };
     const call = async (channel: string, payload: unknown) => {
       const res = await dispatch(host, session, channel, payload);
@@ -171,10 +179,14 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
     const getN = n(300, 2000);
     const picks = Array.from({ length: getN + 20 }, () => rng.pick(ids));
     const viaTable = await sample(getN, 20, (i) => call('studies.get', { id: picks[i]! }));
-    // getStudy runs two statements, both with the study id as their one parameter
-    const statements = captureSql(sqlite, (db) => getStudy(db, ids[0]!)).map((c) => sqlite.prepare(c.sql));
+    // the statements getStudy runs, replayed with the study id swapped into their parameters
+    const probe = ids[0]!;
+    const statements = captureSql(sqlite, (db) => getStudy(db, probe)).map((c) => ({
+      stmt: sqlite.prepare(c.sql),
+      params: c.params,
+    }));
     const raw = await sample(getN, 20, (i) => {
-      for (const stmt of statements) stmt.all(picks[i]!);
+      for (const { stmt, params } of statements) stmt.all(...params.map((p) => (p === probe ? picks[i]! : p)));
     });
     const getP95 = percentile(viaTable, 0.95);
     const getRawP95 = percentile(raw, 0.95);
@@ -184,6 +196,20 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
     );
     add({ name: 'studies.get.p95', value: getP95, unit: 'ms', target: TARGET_MS, better: 'lower' });
     add({ name: 'studies.get.raw.p95', value: getRawP95, unit: 'ms', better: 'lower' });
+
+    // --- backup (online backup API, verified: integrity, foreign keys, audit chain) and verify of the seeded file
+    let t0 = performance.now();
+    const copy = await backupToFolder(sqlite, path.join(dir, 'backups'));
+    const backupS = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const checks = checkDatabase(sqlite);
+    const verifyS = (performance.now() - t0) / 1000;
+    io.out(
+      `backup.${scale}          ${backupS.toFixed(2)} s (${(copy.bytes / 1048576).toFixed(1)} MiB, copy verified), ` +
+        `verify ${verifyS.toFixed(2)} s (${checks.map((c) => c.name).join(', ')}: ${checks.every((c) => c.ok) ? 'ok' : 'FAILED'})`,
+    );
+    add({ name: `backup.${scale}`, value: backupS, unit: 's', better: 'lower' });
+    add({ name: `verify.${scale}`, value: verifyS, unit: 's', better: 'lower' });
   } finally {
     for (const o of opened) o.close();
     rmSync(dir, { recursive: true, force: true });

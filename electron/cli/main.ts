@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_SCALES, type DemoScale } from '../core/demo/plan';
+import { auditCommand } from './audit';
 import { backupCommand } from './backup';
+import { restoreCommand } from './restore';
 import { EXIT, processIo, type CliIo, type ExitCode } from './io';
 import { seedDemoCommand } from './seed-demo';
 import { verifyCommand } from './verify';
@@ -19,9 +21,14 @@ Commands:
   verify --db <file>                  check a database: open (settings, quick_check, migrations), integrity_check,
                                       foreign_key_check, the audit chain and its append-only triggers
   backup <dir> --db <file>            online backup to <dir>/trialdesk-<UTC time>.sqlite, verified
+  restore <backup-file> --db <file>   replace the database with a backup after checking it (SQLite, TrialDesk,
+                                      integrity, audit chain, not newer than this version); the current file is
+                                      kept aside in its backup folder first. Run it with the app closed.
   seed-demo --db <file> [--scale small|large]
                                       fill a database without studies with deterministic demo data and accounts
                                       (small: 8 studies; large: 300 studies, 1,500 centers)
+  audit --json --db <file> [--limit N]
+                                      the audit trail as JSON Lines (one event per line), newest first; read-only
   help                                this text
 
 Exit codes: 0 done, 1 a check or the operation failed, 2 wrong command line or no such database.`;
@@ -45,7 +52,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { db: { type: 'string' }, scale: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        db: { type: 'string' },
+        scale: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        json: { type: 'boolean' },
+        limit: { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -62,13 +75,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
   const cwd = opts.cwd ?? process.env.INIT_CWD ?? process.cwd();
   const resolve = (p: string) => path.resolve(cwd, p);
 
-  const known = ['verify', 'backup', 'seed-demo'];
+  const known = ['verify', 'backup', 'restore', 'seed-demo', 'audit'];
   if (!known.includes(command)) return usageError(io, `Unknown command: ${command}`);
   if (values.db === undefined || values.db.trim() === '') return usageError(io, `${command} needs --db <file>`);
   const db = resolve(values.db);
-  const expectedPositionals = command === 'backup' ? 1 : 0;
+  const expectedPositionals = command === 'backup' || command === 'restore' ? 1 : 0;
   if (rest.length > expectedPositionals) return usageError(io, `Unexpected argument: ${rest[expectedPositionals]}`);
   if (values.scale !== undefined && command !== 'seed-demo') return usageError(io, `--scale is for seed-demo only`);
+  if ((values.json !== undefined || values.limit !== undefined) && command !== 'audit') {
+    return usageError(io, `--json and --limit are for audit only`);
+  }
 
   switch (command) {
     case 'verify':
@@ -77,6 +93,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
         return EXIT.usage;
       }
       return verifyCommand(db, io);
+    case 'audit': {
+      if (!values.json) return usageError(io, 'audit needs --json (JSON Lines is its only output)');
+      const limit = values.limit === undefined ? undefined : Number(values.limit);
+      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+        return usageError(io, `--limit must be a whole number above 0, not ${values.limit}`);
+      }
+      if (!existsSync(db)) {
+        io.err(`No database at ${db}.`);
+        return EXIT.usage;
+      }
+      return auditCommand(db, limit, io);
+    }
     case 'backup': {
       const dir = rest[0];
       if (dir === undefined) return usageError(io, 'backup needs the folder to write to: backup <dir> --db <file>');
@@ -85,6 +113,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
         return EXIT.usage;
       }
       return backupCommand(db, resolve(dir), io, opts.now);
+    }
+    case 'restore': {
+      const candidate = rest[0];
+      if (candidate === undefined)
+        return usageError(io, 'restore needs the backup file: restore <backup-file> --db <file>');
+      if (!existsSync(db)) {
+        io.err(`No database at ${db}.`);
+        return EXIT.usage;
+      }
+      return restoreCommand(db, resolve(candidate), io, { now: opts.now });
     }
     default: {
       const scale = values.scale ?? 'small';

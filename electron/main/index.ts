@@ -3,13 +3,15 @@
  * database opened with the Electron build of better-sqlite3, and the handler table behind IPC. Everything that can be
  * plain logic lives in policy.ts / locations.ts (tested without Electron).
  */
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor, session } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseOpenError, openDatabase, type OpenedDatabase } from '../../db/open';
+import { listBackupFiles, startBackupScheduler, type BackupScheduler } from '../core/backup/backups';
+import { checkBackups, hostDatabase, recoveryAdvice } from '../core/backup/restore';
 import { APP_NAME, databaseFile } from '../core/paths';
 import type { HostContext } from '../handlers';
-import { registerIpc } from './ipc';
+import { lockAllSessions, registerIpc } from './ipc';
 import { appLocations, nativeModuleMessage, type AppLocations } from './locations';
 import { installMenu } from './menu';
 import { APP_ENTRY_URL, windowOptions } from './policy';
@@ -20,6 +22,7 @@ const FATAL_TITLE = 'TrialDesk 无法启动 / TrialDesk cannot start';
 
 let mainWindow: BrowserWindow | null = null;
 let database: OpenedDatabase | null = null;
+let scheduler: BackupScheduler | null = null;
 
 /** A start-up failure: said in an error box, then the app quits. Never a silent fallback. */
 function fatal(message: string): void {
@@ -78,13 +81,18 @@ async function start(): Promise<void> {
   }
 
   const file = databaseFile(app.getPath('userData'));
+  const openOptions = { migrationsFolder: loc.migrationsFolder, nativeBinding: loc.nativeBinding };
   try {
-    database = await openDatabase(file, { migrationsFolder: loc.migrationsFolder, nativeBinding: loc.nativeBinding });
+    database = await openDatabase(file, openOptions);
   } catch (err) {
     if (err instanceof DatabaseOpenError && err.failure === 'native_module') {
       return fatal(nativeModuleMessage(loc.nativeBinding, app.isPackaged, err.message));
     }
-    const message = err instanceof Error ? err.message : String(err);
+    let message = err instanceof Error ? err.message : String(err);
+    if (err instanceof DatabaseOpenError && err.failure === 'integrity') {
+      const folder = path.join(path.dirname(file), 'backups');
+      message += `\n\n${recoveryAdvice(file, folder, checkBackups(listBackupFiles(folder), openOptions.migrationsFolder))}`;
+    }
     return fatal(
       err instanceof DatabaseOpenError
         ? `${message}\n\nDatabase: ${file}`
@@ -95,9 +103,25 @@ async function start(): Promise<void> {
 
   const version = readVersion(loc.packageJson);
   const host: HostContext = { db: database.db, host: 'desktop', version };
+  const opened = database;
+  let current = opened;
+  host.database = hostDatabase({
+    file,
+    openOptions,
+    current: () => current,
+    install: (next) => {
+      current = next;
+      database = next;
+      host.db = next.db;
+    },
+  });
+  scheduler = startBackupScheduler(() => host.db);
   hardenSession(session.defaultSession);
   serveApp(session.defaultSession, loc.rendererDir);
   registerIpc(host);
+  // auto-lock: the workstation's screen lock or suspend locks every signed-in window (the app refuses calls until unlock)
+  powerMonitor.on('lock-screen', () => lockAllSessions(host, 'os'));
+  powerMonitor.on('suspend', () => lockAllSessions(host, 'os'));
   installMenu({ version, getWindow: () => mainWindow });
   mainWindow = createWindow(loc);
 }
@@ -123,6 +147,14 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.on('second-instance', focusMainWindow);
   app.on('window-all-closed', () => app.quit());
+  // the backup on quit: quitting waits for it (once), then the database is closed
+  let backedUp = false;
+  app.on('before-quit', (event) => {
+    if (backedUp || !scheduler) return;
+    event.preventDefault();
+    backedUp = true;
+    void scheduler.quit().finally(() => app.quit());
+  });
   app.on('will-quit', () => {
     database?.close();
     database = null;

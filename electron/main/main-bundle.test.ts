@@ -33,6 +33,9 @@ interface FakeContents {
   isDestroyed(): boolean;
 }
 
+/** every stand-in web contents made, for `webContents.getAllWebContents()` */
+const allContents: FakeContents[] = [];
+
 function fakeContents(id: number): FakeContents {
   const c: FakeContents = {
     id,
@@ -53,6 +56,7 @@ function fakeContents(id: number): FakeContents {
     },
     isDestroyed: () => false,
   };
+  allContents.push(c);
   return c;
 }
 
@@ -68,6 +72,7 @@ function fakeElectron(opts: { lock?: boolean; appData: string }) {
     exitCode: null as number | null,
     errorBoxes: [] as [string, string][],
     ipcHandlers: new Map<string, Listener>(),
+    powerListeners: new Map<string, Listener[]>(),
     protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
     permissionRequest: null as null | Listener,
     permissionCheck: null as null | Listener,
@@ -136,6 +141,10 @@ function fakeElectron(opts: { lock?: boolean; appData: string }) {
     protocol: { registerSchemesAsPrivileged: (s: unknown[]) => rec.schemes.push(...s) },
     session: { defaultSession: session },
     ipcMain: { handle: (channel: string, l: Listener) => rec.ipcHandlers.set(channel, l) },
+    webContents: { getAllWebContents: () => [...allContents] },
+    powerMonitor: {
+      on: (event: string, l: Listener) => rec.powerListeners.set(event, [...(rec.powerListeners.get(event) ?? []), l]),
+    },
     dialog: {
       showErrorBox: (title: string, message: string) => rec.errorBoxes.push([title, message]),
       showMessageBox: () => Promise.resolve({ response: 0 }),
@@ -316,6 +325,34 @@ describe('dist-electron/main.cjs', () => {
       ok: false,
       error: { code: 'validation' },
     });
+  });
+
+  it('locks every signed-in window when the OS locks the screen or suspends, and tells those windows', async () => {
+    const { rec } = app;
+    const from = (sender: FakeContents) => ({ sender, senderFrame: { url: 'app://trialdesk/index.html' } });
+    const signedIn = fakeContents(201);
+    const anonymous = fakeContents(202);
+    const login = { username: 'admin', password: 'correct horse battery' };
+    expect(await call(rec, 'auth.login', from(signedIn), login)).toMatchObject({ ok: true });
+    expect(await call(rec, 'app.info', from(anonymous))).toMatchObject({ ok: true, value: { user: null } });
+    expect([...rec.powerListeners.keys()].sort()).toEqual(['lock-screen', 'suspend']);
+
+    for (const l of rec.powerListeners.get('lock-screen')!) l();
+    const lockedEvent = ['trialdesk:event:session.locked', { cause: 'os' }];
+    expect(signedIn.sent).toEqual([lockedEvent]);
+    expect(anonymous.sent).toEqual([]);
+    expect(await call(rec, 'studies.list', from(signedIn))).toMatchObject({
+      ok: false,
+      error: { code: 'locked', messageKey: 'lock.locked' },
+    });
+    expect(await call(rec, 'app.info', from(signedIn))).toMatchObject({ ok: true, value: { locked: true } });
+    // already locked: suspend does not lock (nor tell) it again
+    for (const l of rec.powerListeners.get('suspend')!) l();
+    expect(signedIn.sent).toEqual([lockedEvent]);
+    expect(await call(rec, 'auth.unlock', from(signedIn), { password: login.password })).toMatchObject({ ok: true });
+    expect(await call(rec, 'studies.list', from(signedIn))).toMatchObject({ ok: true });
+    for (const l of rec.powerListeners.get('suspend')!) l();
+    expect(signedIn.sent).toEqual([lockedEvent, lockedEvent]);
   });
 
   it('serves the renderer over app: with the CSP, and nothing outside it', async () => {

@@ -55,7 +55,7 @@ describe('createBridge', () => {
   it('subscribes to contract events, passes only the payload, and unsubscribes', () => {
     const { ipc, emit, listeners } = fakeIpc();
     const bridge = createBridge(ipc);
-    expect(eventNames).toEqual(['session.ended']);
+    expect(eventNames).toEqual(['session.ended', 'session.locked']);
     const got: unknown[] = [];
     const off = bridge.on('session.ended', (p) => got.push(p));
     expect(ipc.on).toHaveBeenCalledWith(eventChannel('session.ended'), expect.any(Function));

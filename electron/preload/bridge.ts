@@ -9,7 +9,7 @@ import { channelNames } from '../api/contract';
  * Every event of AppEvents (electron/api/events.ts), as a value. Typed as a record over EventName so that a new event
  * in the contract fails the type check here until it is listed.
  */
-const EVENTS: Record<EventName, true> = { 'session.ended': true };
+const EVENTS: Record<EventName, true> = { 'session.ended': true, 'session.locked': true };
 export const eventNames = Object.keys(EVENTS) as EventName[];
 
 const CHANNELS: ReadonlySet<string> = new Set(channelNames);

@@ -90,6 +90,10 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const sessions = new Map<string, Session>();
+  // after a restore every browser session starts again at the sign-in page
+  opts.host.signOutAll = () => {
+    for (const session of sessions.values()) session.user = null;
+  };
   const staticRoot = path.resolve(opts.staticDir);
   let origin = '';
 

@@ -71,6 +71,14 @@ export function onUnauthenticated(listener: Listener): () => void {
   return () => unauthenticatedListeners.delete(listener);
 }
 
+const lockedListeners = new Set<Listener>();
+
+/** Called when a call is refused because the session is locked (idle time on the host, OS lock): show the lock screen. */
+export function onLocked(listener: Listener): () => void {
+  lockedListeners.add(listener);
+  return () => lockedListeners.delete(listener);
+}
+
 export async function call<C extends ChannelName>(channel: C, input: InputOf<C>): Promise<OutputOf<C>> {
   const bridge = window.trialdesk;
   let result: ApiResult<unknown>;
@@ -84,6 +92,7 @@ export async function call<C extends ChannelName>(channel: C, input: InputOf<C>)
   if (result.error.code === 'unauthenticated' && !channel.startsWith('auth.')) {
     for (const listener of unauthenticatedListeners) listener();
   }
+  if (result.error.code === 'locked') for (const listener of lockedListeners) listener();
   throw new ApiCallError(result.error);
 }
 

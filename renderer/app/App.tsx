@@ -5,7 +5,9 @@ import { HashRouter } from 'react-router';
 import type { ApiError, AppInfo, Locale } from '../../electron/api';
 import { asApiError, call } from '../api/client';
 import { ErrorState } from '../components/ErrorState';
+import { MustChangePasswordPage } from '../features/auth/ChangePassword';
 import { LoginPage } from '../features/auth/LoginPage';
+import { LockGuard } from '../features/lock/LockGuard';
 import { SetupPage } from '../features/auth/SetupPage';
 import { antdLocale, applyLocale } from '../i18n';
 import { Brand } from './Brand';
@@ -72,5 +74,11 @@ function Screens() {
   const { info, user } = useSession();
   if (info.needsSetup) return <SetupPage />;
   if (!user) return <LoginPage />;
-  return <Shell />;
+  // keyed by user: another user signing in over the lock screen remounts the app, discarding the first user's input.
+  // A temporary password: the server refuses everything else until it is changed (the lock still applies).
+  return (
+    <LockGuard>
+      {user.mustChangePassword ? <MustChangePasswordPage key={user.id} /> : <Shell key={user.id} />}
+    </LockGuard>
+  );
 }

@@ -6,18 +6,26 @@ import {
   ExceptionOutlined,
   ExperimentOutlined,
   FileExcelOutlined,
+  LockOutlined,
   LogoutOutlined,
   SettingOutlined,
   TeamOutlined,
   UserOutlined,
+  UsergroupAddOutlined,
+  KeyOutlined,
 } from '@ant-design/icons';
 import { Button, Dropdown, Layout, Menu, Tag, type MenuProps } from 'antd';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { AuditTrailPage } from '../features/audit/AuditTrailPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
 import { StudyDetailPage } from '../features/studies/StudyDetailPage';
 import { StudyListPage } from '../features/studies/StudyListPage';
+import { ChangePasswordModal } from '../features/auth/ChangePassword';
+import { UsersPage } from '../features/users/UsersPage';
+import { useLock } from '../features/lock/LockGuard';
 import { Brand } from './Brand';
 import { useSession } from './session';
 
@@ -29,17 +37,23 @@ const areas: { key: string; icon: ReactNode; ready: boolean }[] = [
   { key: 'safety', icon: <AlertOutlined />, ready: false },
   { key: 'deviations', icon: <ExceptionOutlined />, ready: false },
   { key: 'excel', icon: <FileExcelOutlined />, ready: false },
-  { key: 'audit', icon: <AuditOutlined />, ready: false },
-  { key: 'settings', icon: <SettingOutlined />, ready: false },
+  { key: 'audit', icon: <AuditOutlined />, ready: true },
+  { key: 'settings', icon: <SettingOutlined />, ready: true },
+  { key: 'users', icon: <UsergroupAddOutlined />, ready: true },
 ];
+/** Areas for administrators only (the server refuses their channels to everyone else anyway). */
+const ADMIN_AREAS = ['settings', 'users'];
 
 export function Shell() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  const { user } = useSession();
   const selected = areas.find((a) => pathname.startsWith(`/${a.key}`))?.key ?? 'studies';
 
-  const items: MenuProps['items'] = areas.map((a) => ({
+  // system settings (backup and restore included) are for administrators only
+  const visible = areas.filter((a) => !ADMIN_AREAS.includes(a.key) || user?.role === 'admin');
+  const items: MenuProps['items'] = visible.map((a) => ({
     key: a.key,
     icon: a.icon,
     disabled: !a.ready,
@@ -80,6 +94,15 @@ export function Shell() {
             <Routes>
               <Route path="/studies" element={<StudyListPage />} />
               <Route path="/studies/:id" element={<StudyDetailPage />} />
+              <Route path="/audit" element={<AuditTrailPage />} />
+              <Route
+                path="/settings"
+                element={user?.role === 'admin' ? <SettingsPage /> : <Navigate to="/studies" replace />}
+              />
+              <Route
+                path="/users"
+                element={user?.role === 'admin' ? <UsersPage /> : <Navigate to="/studies" replace />}
+              />
               <Route path="*" element={<Navigate to="/studies" replace />} />
             </Routes>
           </main>
@@ -92,28 +115,37 @@ export function Shell() {
 function UserMenu() {
   const { t } = useTranslation();
   const { user, signOut } = useSession();
+  const { lock } = useLock();
+  const [changing, setChanging] = useState(false);
   if (!user) return null;
   return (
-    <Dropdown
-      trigger={['click']}
-      menu={{
-        items: [
-          { key: 'who', label: `${user.displayName} (${user.username})`, disabled: true },
-          { type: 'divider' },
-          { key: 'logout', icon: <LogoutOutlined />, label: t('user.logout') },
-        ],
-        onClick: ({ key }) => {
-          if (key === 'logout') void signOut();
-        },
-      }}
-    >
-      <Button type="text" icon={<UserOutlined />} data-testid="user-menu">
-        {user.displayName}
-        <Tag color="blue" variant="filled" style={{ marginInlineEnd: 0 }}>
-          {t(`user.roles.${user.role}`)}
-        </Tag>
-        <DownOutlined style={{ fontSize: 10 }} />
-      </Button>
-    </Dropdown>
+    <>
+      <ChangePasswordModal open={changing} onClose={() => setChanging(false)} />
+      <Dropdown
+        trigger={['click']}
+        menu={{
+          items: [
+            { key: 'who', label: `${user.displayName} (${user.username})`, disabled: true },
+            { type: 'divider' },
+            { key: 'password', icon: <KeyOutlined />, label: t('account.changePassword') },
+            { key: 'lock', icon: <LockOutlined />, label: t('lock.menu') },
+            { key: 'logout', icon: <LogoutOutlined />, label: t('user.logout') },
+          ],
+          onClick: ({ key }) => {
+            if (key === 'password') setChanging(true);
+            if (key === 'lock') lock();
+            if (key === 'logout') void signOut();
+          },
+        }}
+      >
+        <Button type="text" icon={<UserOutlined />} data-testid="user-menu">
+          {user.displayName}
+          <Tag color="blue" variant="filled" style={{ marginInlineEnd: 0 }}>
+            {t(`user.roles.${user.role}`)}
+          </Tag>
+          <DownOutlined style={{ fontSize: 10 }} />
+        </Button>
+      </Dropdown>
+    </>
   );
 }

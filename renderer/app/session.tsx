@@ -70,7 +70,7 @@ export function SessionProvider({
   );
 
   const signedIn = useCallback((u: SessionUser) => {
-    setInfo((i) => ({ ...i, needsSetup: false, user: u }));
+    setInfo((i) => ({ ...i, needsSetup: false, user: u, locked: false }));
     setUser(u);
   }, []);
 

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { fieldError } from '../errors';
 
 // DESIGN.md: scrypt N=2^17, r=8, p=1. That needs 128 MiB, over Node's 32 MiB default, hence maxmem.
 const PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
@@ -27,4 +28,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(hash, 'base64');
   const key = await derive(password, Buffer.from(salt, 'base64'), { N, r: R, p: Number(p), maxmem: maxmemFor(N, R) });
   return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+export const PASSWORD_MIN_LENGTH = 10;
+
+/**
+ * The one rule for every new password (set-up, new users, resets, own changes): at least 10 characters and not
+ * containing the user name. Throws a field error on `field`.
+ */
+export function assertPasswordRules(username: string, password: string, field: string): void {
+  if ([...password].length < PASSWORD_MIN_LENGTH) {
+    throw fieldError('validation', field, 'validation.passwordLength', { min: PASSWORD_MIN_LENGTH });
+  }
+  if (password.toLowerCase().includes(username.trim().toLowerCase())) {
+    throw fieldError('validation', field, 'validation.passwordContainsUsername');
+  }
 }

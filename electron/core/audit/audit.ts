@@ -9,8 +9,32 @@ export const GENESIS_HASH = '0'.repeat(64);
 export type Changes = Record<string, [unknown, unknown]>;
 
 export interface AuditInput {
-  action: 'create' | 'update' | 'status' | 'setting';
-  entity: 'study' | 'center' | 'user' | 'setting';
+  action:
+    | 'create'
+    | 'update'
+    | 'status'
+    | 'setting'
+    | 'sign'
+    | 'sign_failed'
+    // accounts (users, roles, sign-in)
+    | 'login'
+    | 'login_failed'
+    | 'deactivate'
+    | 'reactivate'
+    | 'password_reset'
+    | 'password_change'
+    | 'assign_studies'
+    // backup and restore
+    | 'backup'
+    | 'backup_delete'
+    | 'restore'
+    | 'restore_refused'
+    // auto-lock of a session
+    | 'lock'
+    | 'unlock'
+    | 'unlock_failed'
+    | 'locked_call_refused';
+  entity: 'study' | 'center' | 'user' | 'setting' | 'backup' | 'database';
   entityId: string | number;
   studyId?: number | null;
   changes: Changes;

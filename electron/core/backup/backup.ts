@@ -28,13 +28,13 @@ export class BackupError extends Error {
 }
 
 /** `trialdesk-2026-01-05T08-30-00-123Z.sqlite`: UTC, sortable, valid on every file system. */
-export function backupFileName(at: Date): string {
-  return `trialdesk-${at.toISOString().replace(/[:.]/g, '-')}.sqlite`;
+export function backupFileName(at: Date, prefix = 'trialdesk-'): string {
+  return `${prefix}${at.toISOString().replace(/[:.]/g, '-')}.sqlite`;
 }
 
 /** A name in `dir` that does not exist yet (…-2.sqlite, … when two backups share a millisecond). */
-function freshPath(dir: string, at: Date): string {
-  const base = path.join(path.resolve(dir), backupFileName(at));
+function freshPath(dir: string, at: Date, prefix?: string): string {
+  const base = path.join(path.resolve(dir), backupFileName(at, prefix));
   let candidate = base;
   for (let i = 2; existsSync(candidate) || existsSync(`${candidate}.partial`); i++) {
     candidate = base.replace(/\.sqlite$/, `-${i}.sqlite`);
@@ -58,9 +58,9 @@ function removeLeftovers(file: string): void {
 export async function backupToFolder(
   sqlite: Database.Database,
   dir: string,
-  opts: { now?: () => Date } = {},
+  opts: { now?: () => Date; /** file name prefix (default `trialdesk-`) */ prefix?: string } = {},
 ): Promise<BackupResult> {
-  const dest = freshPath(dir, (opts.now ?? (() => new Date()))());
+  const dest = freshPath(dir, (opts.now ?? (() => new Date()))(), opts.prefix);
   const partial = `${dest}.partial`;
   try {
     await verifiedBackup(sqlite, dest);

@@ -27,7 +27,7 @@ beforeAll(async () => {
   b = await fresh('b.sqlite');
   report = await seedDemo(a.db, { scale: 'small' });
   await seedDemo(b.db, { scale: 'small' });
-});
+}, 60_000); // scrypt for the four demo accounts, twice
 afterAll(() => {
   for (const o of open) o.close();
   rmSync(dir, { recursive: true, force: true });
@@ -51,7 +51,8 @@ describe('seed-demo small', () => {
   });
 
   it('reports what it wrote, and the chain of audit events verifies', () => {
-    expect(report).toMatchObject({ scale: 'small', studies: 8, accounts: [{ username: 'admin', role: 'admin' }] });
+    expect(report).toMatchObject({ scale: 'small', studies: 8 });
+    expect(report.accounts.map((x) => x.role)).toEqual(['admin', 'coordinator', 'investigator', 'monitor']);
     expect(report.centers).toBe(rows(a, 'SELECT id FROM centers').length);
     const chain = verifyAuditChain(a.db.$client);
     expect(chain).toEqual({ ok: true, events: report.auditEvents, firstBroken: null });
@@ -79,7 +80,9 @@ describe('seed-demo small', () => {
 
   it('stores rows the services would accept: ISO dates, UTC timestamps with ms, one lead and own center', async () => {
     const host: HostContext = { db: a.db, host: 'cli', version: 'test' };
-    const session = { user: { id: 1, username: 'admin', displayName: 'x', role: 'admin' as const } };
+    const session = {
+      user: { id: 1, username: 'admin', displayName: 'x', role: 'admin' as const, mustChangePassword: false },
+    };
     const stamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
     const list = await dispatch(host, session, 'studies.list', {});
     expect(list.ok).toBe(true);
@@ -113,6 +116,21 @@ describe('seed-demo small', () => {
       password: admin.password,
     });
     expect(r).toMatchObject({ ok: true, value: { username: 'admin', role: 'admin' } });
+  });
+
+  it('creates one account per role: each printed password signs in, non-administrators see their studies', async () => {
+    const host: HostContext = { db: a.db, host: 'cli', version: 'test' };
+    for (const acc of DEMO_ACCOUNTS) {
+      const session = { user: null };
+      const r = await dispatch(host, session, 'auth.login', { username: acc.username, password: acc.password });
+      expect(r).toMatchObject({ ok: true, value: { role: acc.role, mustChangePassword: acc.role !== 'admin' } });
+      if (acc.role === 'admin') continue;
+      const assigned = rows(
+        a,
+        `SELECT study_id FROM user_studies WHERE user_id = (SELECT id FROM users WHERE username = '${acc.username}')`,
+      );
+      expect(assigned).toHaveLength(acc.studies!);
+    }
   });
 
   it('refuses a database that has studies, and writes nothing', async () => {

@@ -8,6 +8,7 @@ import { type centers, studies, users } from '../../../db/schema';
 import { type Role } from '../../api';
 import { centerFields, studyFields } from '../../api/contract';
 import * as accounts from '../accounts/accounts';
+import * as userAdmin from '../accounts/users';
 import { diff, recordAudit } from '../audit/audit';
 import type { Actor, AppDb, ServiceContext } from '../context';
 import { nextStudyStatuses, studyStatusNeedsReason } from '../studies/status';
@@ -19,23 +20,38 @@ export interface DemoAccount {
   displayName: string;
   role: Role;
   password: string;
+  /** non-administrators: assigned to this many of the demo studies (the first ones by id) */
+  studies?: number;
 }
 
 /**
- * The accounts of a demo database, one line each. Passwords are printed by seed-demo: demo databases only.
- * (The roles issue adds one line per role, e.g. a coordinator, an investigator and a monitor.)
+ * The accounts of a demo database, one per role. Passwords are printed by seed-demo: demo databases only. The
+ * non-administrators' passwords are temporary (set by the administrator): they choose their own at first sign-in.
  */
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: 'admin', displayName: '系统管理员', role: 'admin', password: 'TrialDesk-demo-2026' },
+  { username: 'crc.li', displayName: '李协调', role: 'coordinator', password: 'Demo-coordinator-26', studies: 4 },
+  { username: 'dr.zhang', displayName: '张研究', role: 'investigator', password: 'Demo-investigator-26', studies: 3 },
+  { username: 'cra.chen', displayName: '陈监查', role: 'monitor', password: 'Demo-monitor-2026', studies: 2 },
 ];
 
-/** How a demo account is created: the first administrator by the set-up service. */
+/**
+ * How a demo account is created: the first administrator by the set-up service, the others by that administrator
+ * through the users service (temporary password; studies are assigned once they exist).
+ */
 async function createDemoAccount(ctx: ServiceContext, a: DemoAccount): Promise<Actor> {
   if (a.role === 'admin' && accounts.needsSetup(ctx.db)) {
     const user = await accounts.setupAdministrator(ctx, a);
     return { id: user.id, username: user.username };
   }
-  throw new Error(`seed-demo cannot create the ${a.role} account "${a.username}" yet (no service for it)`);
+  const user = await userAdmin.createUser(ctx, {
+    username: a.username,
+    displayName: a.displayName,
+    role: a.role,
+    temporaryPassword: a.password,
+    studyIds: [],
+  });
+  return { id: user.id, username: user.username };
 }
 
 /** A refusal the user can act on (the database is not empty, …). */
@@ -97,7 +113,7 @@ export async function seedDemo(db: AppDb, opts: { scale: DemoScale; plan?: DemoP
   if (accounts.needsSetup(db)) {
     const ctx: ServiceContext = { db, actor: { id: null, username: 'system' }, now: () => new Date(plan.setupAt) };
     for (const a of DEMO_ACCOUNTS) {
-      const made = await createDemoAccount(ctx, a);
+      const made = await createDemoAccount(actor ? { ...ctx, actor } : ctx, a);
       created.push({ username: a.username, role: a.role, password: a.password });
       actor ??= made;
     }
@@ -114,6 +130,7 @@ export async function seedDemo(db: AppDb, opts: { scale: DemoScale; plan?: DemoP
   }
   const t1 = performance.now();
   const written = writePlan(db, plan, actor!);
+  if (created.length > 0) assignDemoStudies(db, plan, actor!);
   const t2 = performance.now();
   return {
     scale: plan.scale,
@@ -124,6 +141,20 @@ export async function seedDemo(db: AppDb, opts: { scale: DemoScale; plan?: DemoP
     actor: actor!,
     ms: { plan: t0 - tPlan, accounts: t1 - t0, data: t2 - t1 },
   };
+}
+
+/** Assigns the new non-administrator demo accounts to the first studies (by id), an hour after the plan's last event. */
+function assignDemoStudies(db: AppDb, plan: DemoPlan, actor: Actor): void {
+  const at = (plan.events.at(-1)?.at ?? plan.setupAt) + 3_600_000;
+  const ctx: ServiceContext = { db, actor, now: () => new Date(at) };
+  const studyIds = db.select({ id: studies.id }).from(studies).orderBy(asc(studies.id)).all();
+  for (const a of DEMO_ACCOUNTS) {
+    if (!a.studies) continue;
+    const user = db.select({ id: users.id }).from(users).where(eq(users.username, a.username)).get();
+    if (!user) continue;
+    const ids = studyIds.slice(0, a.studies).map((s) => s.id);
+    userAdmin.assignStudies(ctx, { id: user.id, studyIds: ids, reason: '演示数据 / demo data' });
+  }
 }
 
 /** Applies the plan's events in one immediate transaction. Returns the numbers of studies and centers written. */

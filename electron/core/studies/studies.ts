@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { studies } from '../../../db/schema';
 import type { ParsedInputOf, Study, StudyDetail, StudyListItem, StudyStatus } from '../../api/contract';
 import { diff, recordAudit } from '../audit/audit';
 import type { AppDb, ServiceContext } from '../context';
 import { AppError, fieldError, notFound } from '../errors';
 import { listCenters } from '../centers/centers';
+import { latestSignature, signatureStates } from '../signatures/signatures';
 import { nextStudyStatuses, studyStatusNeedsReason } from './status';
 
 type StudyRow = typeof studies.$inferSelect;
@@ -44,6 +45,9 @@ function toStudy(row: StudyRow): Study {
   return study;
 }
 
+/** The signature meaning a site investigator gives to a protocol version (see core/signatures). */
+export const PROTOCOL_APPROVAL = 'protocol_version_approved';
+
 export function getStudyRow(db: AppDb, id: number): StudyRow {
   const row = db.select().from(studies).where(eq(studies.id, id)).get();
   if (!row) throw notFound('study');
@@ -56,6 +60,7 @@ export function getStudy(db: AppDb, id: number): StudyDetail {
     ...toStudy(row),
     centers: listCenters(db, id),
     nextStatuses: nextStudyStatuses(row.status, row.statusBeforeSuspension),
+    protocolApproval: latestSignature(db, 'study', id, PROTOCOL_APPROVAL),
   };
 }
 
@@ -67,8 +72,14 @@ const sortColumns = {
   updatedAt: studies.updatedAt,
 } as const;
 
-export function listStudies(db: AppDb, q: ParsedInputOf<'studies.list'>): StudyListItem[] {
+/** `visibleIds`: only these studies (a non-administrator's assignments, core/accounts/access); null for all. */
+export function listStudies(
+  db: AppDb,
+  q: ParsedInputOf<'studies.list'>,
+  visibleIds: readonly number[] | null = null,
+): StudyListItem[] {
   const where: SQL[] = [];
+  if (visibleIds) where.push(inArray(studies.id, [...visibleIds]));
   if (q.status) where.push(eq(studies.status, q.status));
   if (q.search) {
     const pattern = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
@@ -84,7 +95,7 @@ export function listStudies(db: AppDb, q: ParsedInputOf<'studies.list'>): StudyL
     );
   }
   const sortCol = sortColumns[q.sort];
-  return db
+  const rows = db
     .select({
       id: studies.id,
       protocolNumber: studies.protocolNumber,
@@ -105,6 +116,13 @@ export function listStudies(db: AppDb, q: ParsedInputOf<'studies.list'>): StudyL
     .orderBy(q.order === 'asc' ? asc(sortCol) : desc(sortCol), asc(studies.id))
     .limit(q.limit)
     .all();
+  const approvals = signatureStates(
+    db,
+    'study',
+    rows.map((r) => r.id),
+    PROTOCOL_APPROVAL,
+  );
+  return rows.map((r) => ({ ...r, protocolApproval: approvals.get(r.id) ?? 'none' }));
 }
 
 function assertProtocolNumberFree(db: AppDb, protocolNumber: string, exceptId?: number): void {

@@ -10,6 +10,7 @@ import { ReasonModal } from '../../components/ReasonModal';
 import { CenterStatusTag } from '../../components/StatusTag';
 import { DATE, formatDate } from '../../i18n/format';
 import { CenterFormModal } from './CenterFormModal';
+import { useCanEditStudies } from '../../app/permissions';
 
 type CenterAction = 'activate' | 'close' | 'reopen';
 /** The moves a center's row offers; whether one is allowed now, and what it needs, the server decides. */
@@ -24,6 +25,7 @@ export function CentersPanel({ study, onChanged }: { study: StudyDetail; onChang
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [editing, setEditing] = useState<Center | 'new' | null>(null);
+  const canEdit = useCanEditStudies();
   const [moving, setMoving] = useState<{ center: Center; action: CenterAction; reasonAsked: boolean } | null>(null);
 
   const changeStatus = async (reason: string | null, date: string | null) => {
@@ -109,6 +111,7 @@ export function CentersPanel({ study, onChanged }: { study: StudyDetail; onChang
       key: 'actions',
       title: t('common.actions'),
       width: 170,
+      hidden: !canEdit,
       render: (_: unknown, c) => (
         <Space size={0} wrap={false}>
           <Button type="link" size="small" onClick={() => setEditing(c)}>
@@ -135,11 +138,13 @@ export function CentersPanel({ study, onChanged }: { study: StudyDetail; onChang
 
   return (
     <>
-      <div className="td-toolbar" style={{ justifyContent: 'flex-end' }}>
-        <Button icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-          {t('centers.add')}
-        </Button>
-      </div>
+      {canEdit && (
+        <div className="td-toolbar" style={{ justifyContent: 'flex-end' }}>
+          <Button icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+            {t('centers.add')}
+          </Button>
+        </div>
+      )}
       <Table<Center>
         size="small"
         rowKey="id"
@@ -159,9 +164,11 @@ export function CentersPanel({ study, onChanged }: { study: StudyDetail; onChang
                 </>
               }
             >
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-                {t('centers.add')}
-              </Button>
+              {canEdit && (
+                <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+                  {t('centers.add')}
+                </Button>
+              )}
             </Empty>
           ),
         }}

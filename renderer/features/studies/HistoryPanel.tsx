@@ -1,53 +1,11 @@
-import { Alert, Button, Table, Tag, Typography, type TableProps } from 'antd';
+import { Alert, Button, Table, type TableProps } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError, AuditEntry, StudyDetail } from '../../../electron/api';
 import { asApiError, call } from '../../api/client';
 import { translateError } from '../../components/formErrors';
-import i18n from '../../i18n';
-import { formatDate, formatDateTime } from '../../i18n/format';
-
-const actionColors: Record<string, string> = { create: 'green', update: 'blue', status: 'orange', setting: 'default' };
-
-/** A changed value as people read it: labels for codes, local dates, yes/no, a dash for nothing. */
-function formatValue(entity: string, field: string, v: unknown): string {
-  const t = i18n.t.bind(i18n);
-  if (v === null || v === undefined || v === '') return t('common.empty');
-  if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
-  if (typeof v === 'string') {
-    if (field === 'status') return t(`${entity === 'center' ? 'centerStatus' : 'studyStatus'}.${v}`);
-    if (field === 'phase') return t(`phase.${v}`);
-    if (field === 'therapeuticArea') return t(`area.${v}`);
-    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(v);
-    return v;
-  }
-  return typeof v === 'number' ? String(v) : JSON.stringify(v);
-}
-
-function Changes({ entry }: { entry: AuditEntry }) {
-  const { t } = useTranslation();
-  const created = entry.action === 'create';
-  return (
-    // a new record lists every field: two columns keep it short
-    <ul className={created ? 'td-changes td-changes-grid' : 'td-changes'}>
-      {Object.entries(entry.changes).map(([field, [before, after]]) => (
-        <li key={field}>
-          <Typography.Text type="secondary">
-            {t(`fields.${field}`, { defaultValue: field })}
-            {t('format.labelSuffix')}
-          </Typography.Text>
-          {!created && (
-            <>
-              <span className="td-old">{formatValue(entry.entity, field, before)}</span>
-              {' → '}
-            </>
-          )}
-          <span>{formatValue(entry.entity, field, after)}</span>
-        </li>
-      ))}
-    </ul>
-  );
-}
+import { AuditActionTag, AuditChanges } from '../../components/AuditChanges';
+import { formatDateTime } from '../../i18n/format';
 
 /** The study's audit events and those of its centers, newest first. */
 export function HistoryPanel({ study, refresh }: { study: StudyDetail; refresh: number }) {
@@ -91,9 +49,7 @@ export function HistoryPanel({ study, refresh }: { study: StudyDetail; refresh: 
       title: t('history.action'),
       dataIndex: 'action',
       width: 100,
-      render: (v: string) => (
-        <Tag color={actionColors[v] ?? 'default'}>{t(`history.actions.${v}`, { defaultValue: v })}</Tag>
-      ),
+      render: (v: string) => <AuditActionTag action={v} />,
     },
     {
       key: 'record',
@@ -104,7 +60,7 @@ export function HistoryPanel({ study, refresh }: { study: StudyDetail; refresh: 
           ? `${t('entities.center')} ${codes.get(e.entityId) ?? e.entityId}`
           : t(`entities.${e.entity}`, { defaultValue: e.entity }),
     },
-    { key: 'changes', title: t('history.changes'), render: (_: unknown, e) => <Changes entry={e} /> },
+    { key: 'changes', title: t('history.changes'), render: (_: unknown, e) => <AuditChanges entry={e} /> },
     {
       key: 'reason',
       title: t('history.reason'),

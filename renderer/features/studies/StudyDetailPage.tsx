@@ -22,10 +22,12 @@ import { ErrorState } from '../../components/ErrorState';
 import { needsReason } from '../../components/formErrors';
 import { ReasonModal } from '../../components/ReasonModal';
 import { StudyStatusTag } from '../../components/StatusTag';
+import { SignaturePanel } from '../../components/SignaturePanel';
 import { formatDate, formatDateTime } from '../../i18n/format';
 import { CentersPanel } from './CentersPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { StudyFormDrawer } from './StudyFormDrawer';
+import { useCanEditStudies } from '../../app/permissions';
 
 export function StudyDetailPage() {
   const { t } = useTranslation();
@@ -64,6 +66,7 @@ function StudyView({ study, refresh, onChanged }: { study: StudyDetail; refresh:
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [editing, setEditing] = useState(false);
+  const canEdit = useCanEditStudies();
   const [moving, setMoving] = useState<{ to: StudyStatus; reasonAsked: boolean } | null>(null);
 
   const changeStatus = async (reason: string | null) => {
@@ -134,29 +137,47 @@ function StudyView({ study, refresh, onChanged }: { study: StudyDetail; refresh:
             {study.shortTitle} · {study.title}
           </Typography.Paragraph>
         </div>
-        <Space>
-          <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
-            {t('common.edit')}
-          </Button>
-          {study.nextStatuses.length === 0 ? (
-            <Tooltip title={t('studies.noNextStatus')}>{statusButton}</Tooltip>
-          ) : (
-            <Dropdown
-              trigger={['click']}
-              menu={{
-                // the server says where the study may go from here
-                items: study.nextStatuses.map((s) => ({ key: s, label: t(`studyStatus.${s}`) })),
-                onClick: ({ key }) => setMoving({ to: key as StudyStatus, reasonAsked: false }),
-              }}
-            >
-              {statusButton}
-            </Dropdown>
-          )}
-        </Space>
+        {canEdit && (
+          <Space>
+            <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
+              {t('common.edit')}
+            </Button>
+            {study.nextStatuses.length === 0 ? (
+              <Tooltip title={t('studies.noNextStatus')}>{statusButton}</Tooltip>
+            ) : (
+              <Dropdown
+                trigger={['click']}
+                menu={{
+                  // the server says where the study may go from here
+                  items: study.nextStatuses.map((s) => ({ key: s, label: t(`studyStatus.${s}`) })),
+                  onClick: ({ key }) => setMoving({ to: key as StudyStatus, reasonAsked: false }),
+                }}
+              >
+                {statusButton}
+              </Dropdown>
+            )}
+          </Space>
+        )}
       </div>
 
       <div className="td-panel" style={{ marginBottom: 12 }}>
         <Descriptions size="small" bordered column={{ xs: 1, sm: 1, md: 2, lg: 3 }} items={items} />
+      </div>
+
+      <div className="td-panel" style={{ marginBottom: 12 }}>
+        <SignaturePanel
+          entity="study"
+          entityId={study.id}
+          meaning="protocol_version_approved"
+          signature={study.protocolApproval}
+          statementParams={{
+            protocolNumber: study.protocolNumber,
+            protocolVersion: study.protocolVersion ?? '',
+            protocolVersionDate: formatDate(study.protocolVersionDate),
+          }}
+          cannotSign={study.protocolVersion ? null : t('msg.signatures.noProtocolVersion')}
+          onSigned={onChanged}
+        />
       </div>
 
       <div className="td-panel">

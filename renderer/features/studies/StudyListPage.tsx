@@ -1,15 +1,22 @@
-import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { CheckCircleFilled, PlusOutlined, ReloadOutlined, SearchOutlined, WarningFilled } from '@ant-design/icons';
 import { Alert, Button, Empty, Input, Select, Table, Tooltip, Typography, type TableProps } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { studyStatuses, type InputOf, type StudyListItem, type StudyStatus } from '../../../electron/api';
+import {
+  studyStatuses,
+  type InputOf,
+  type SignatureState,
+  type StudyListItem,
+  type StudyStatus,
+} from '../../../electron/api';
 import { useApiQuery } from '../../api/useApiQuery';
 import { ErrorState } from '../../components/ErrorState';
 import { translateError } from '../../components/formErrors';
 import { StudyStatusTag } from '../../components/StatusTag';
 import { formatDateTime, formatInstantDate } from '../../i18n/format';
 import { StudyFormDrawer } from './StudyFormDrawer';
+import { useCanEditStudies } from '../../app/permissions';
 
 type SortField = NonNullable<InputOf<'studies.list'>['sort']>;
 const sortFields: readonly SortField[] = ['protocolNumber', 'shortTitle', 'status', 'phase', 'updatedAt'];
@@ -35,6 +42,7 @@ export function StudyListPage() {
   const [searchText, setSearchText] = useState(params.get('q') ?? '');
   const search = useDebounced(searchText.trim(), 300);
   const [creating, setCreating] = useState(false);
+  const canEdit = useCanEditStudies();
 
   const update = (changes: Record<string, string | undefined>) =>
     setParams(
@@ -61,10 +69,14 @@ export function StudyListPage() {
       sorter: true,
       sortOrder: sortOrder('protocolNumber'),
       width: 150,
+      // the protocol-approval signature rides along as an icon: a column of its own would squeeze the titles
       render: (v: string, r) => (
-        <Link to={`/studies/${r.id}`} className="td-mono" onClick={(e) => e.stopPropagation()}>
-          {v}
-        </Link>
+        <>
+          <Link to={`/studies/${r.id}`} className="td-mono" onClick={(e) => e.stopPropagation()}>
+            {v}
+          </Link>
+          <ApprovalMark state={r.protocolApproval} />
+        </>
       ),
     },
     {
@@ -154,9 +166,11 @@ export function StudyListPage() {
         </>
       }
     >
-      <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-        {t('studies.new')}
-      </Button>
+      {canEdit && (
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+          {t('studies.new')}
+        </Button>
+      )}
     </Empty>
   );
 
@@ -171,9 +185,11 @@ export function StudyListPage() {
             </Typography.Text>
           )}
         </div>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-          {t('studies.new')}
-        </Button>
+        {canEdit && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            {t('studies.new')}
+          </Button>
+        )}
       </div>
 
       {q.error && !q.data ? (
@@ -245,5 +261,21 @@ export function StudyListPage() {
         }}
       />
     </>
+  );
+}
+
+/** The protocol-approval signature of a study in the list: nothing, a green check, or a red "invalidated" mark. */
+function ApprovalMark({ state }: { state: SignatureState }) {
+  const { t } = useTranslation();
+  if (state === 'none') return null;
+  const label = `${t('signatures.meanings.protocol_version_approved')}${t('format.labelSuffix')}${t(
+    state === 'valid' ? 'signatures.valid' : 'signatures.invalidated',
+  )}`;
+  return (
+    <Tooltip title={label}>
+      <span role="img" aria-label={label} data-testid={`approval-${state}`} className={`td-approval-${state}`}>
+        {state === 'valid' ? <CheckCircleFilled /> : <WarningFilled />}
+      </span>
+    </Tooltip>
   );
 }

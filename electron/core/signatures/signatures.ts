@@ -1,0 +1,241 @@
+/**
+ * Electronic signatures (21 CFR Part 11 style). A signature vouches for the *signed content* of a record — a plain object
+ * of the fields it covers, produced by the record kind's entry in `signables`. The signature stores a SHA-256 of the
+ * canonical JSON of that content; when the record's current content hashes differently, the signature is shown as
+ * invalidated. Signature rows are only ever inserted: a new signature of the same meaning supersedes older ones, which
+ * stay in the history.
+ */
+import { createHash } from 'node:crypto';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { signatures, studies, users } from '../../../db/schema';
+import type { SignatureView } from '../../api/contract';
+import { verifyPassword } from '../accounts/passwords';
+import { recordAudit } from '../audit/audit';
+import type { AppDb, ServiceContext } from '../context';
+import { AppError, fieldError, notFound } from '../errors';
+
+/** What a record kind gives the signature service: the content a signature vouches for, and the record's study. */
+export interface SignedRecord {
+  studyId: number | null;
+  content: Record<string, unknown>;
+}
+interface Signable {
+  /** the meanings a signature on this kind of record may carry */
+  meanings: readonly string[];
+  /** current signed content; throws notFound for a missing record, a field error when the record cannot be signed */
+  load(db: AppDb, entityId: number): SignedRecord;
+}
+
+/** The record kinds that can be signed. Adding one (eligibility, AE assessment, …) is one entry here. */
+export const signables = {
+  study: {
+    meanings: ['protocol_version_approved'],
+    load: (db, id) => {
+      // read here rather than through core/studies, which imports this module for its views
+      const s = db.select().from(studies).where(eq(studies.id, id)).get();
+      if (!s) throw notFound('study');
+      if (!s.protocolVersion) throw fieldError('validation', 'protocolVersion', 'signatures.noProtocolVersion');
+      return {
+        studyId: s.id,
+        content: {
+          protocolNumber: s.protocolNumber,
+          protocolVersion: s.protocolVersion,
+          protocolVersionDate: s.protocolVersionDate,
+        },
+      };
+    },
+  },
+} as const satisfies Record<string, Signable>;
+
+export type SignableEntity = keyof typeof signables;
+export const signableEntities = Object.keys(signables) as SignableEntity[];
+export const signatureMeanings = [...new Set(Object.values(signables).flatMap((s) => s.meanings))];
+
+/** JSON with object keys sorted at every level: the same content always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+export const contentHash = (content: unknown): string =>
+  createHash('sha256').update(canonicalJson(content)).digest('hex');
+
+type SignatureRow = typeof signatures.$inferSelect;
+
+/** The current content hash of a record, or null when it cannot be signed now (then every signature is invalidated). */
+function currentHash(db: AppDb, entity: SignableEntity, entityId: number): string | null {
+  try {
+    return contentHash(signables[entity].load(db, entityId).content);
+  } catch (err) {
+    if (err instanceof AppError) return null;
+    throw err;
+  }
+}
+
+function toView(row: SignatureRow, current: string | null): SignatureView {
+  return {
+    id: row.id,
+    entity: row.entity,
+    entityId: row.entityId,
+    meaning: row.meaning,
+    signerId: row.signerId,
+    signerName: row.signerName,
+    signedAt: row.signedAt,
+    contentHash: row.contentHash,
+    content: JSON.parse(row.content) as Record<string, unknown>,
+    valid: current !== null && current === row.contentHash,
+    superseded: false,
+  };
+}
+
+function assertSignable(entity: string, meaning: string): asserts entity is SignableEntity {
+  if (!Object.hasOwn(signables, entity)) throw fieldError('validation', 'entity', 'signatures.unknownKind');
+  const meanings: readonly string[] = signables[entity as SignableEntity].meanings;
+  if (!meanings.includes(meaning)) throw fieldError('validation', 'meaning', 'signatures.unknownMeaning');
+}
+
+/**
+ * Signs a record as the signed-in user: re-asks the password (a wrong one is refused on `password` and recorded as a
+ * failed signature attempt), then stores the signature and its audit event in one transaction.
+ */
+export async function sign(
+  ctx: ServiceContext,
+  input: { entity: string; entityId: number; meaning: string; password: string },
+): Promise<SignatureView> {
+  assertSignable(input.entity, input.meaning);
+  const entity = input.entity;
+  if (ctx.actor.id === null) throw new AppError('unauthenticated', 'errors.unauthenticated');
+  const signer = ctx.db.select().from(users).where(eq(users.id, ctx.actor.id)).get();
+  if (!signer || !signer.active) throw new AppError('unauthenticated', 'errors.unauthenticated');
+  // the record must exist and be signable before the password is even checked
+  const before = signables[entity].load(ctx.db, input.entityId);
+
+  const passwordOk = await verifyPassword(input.password, signer.passwordHash); // slow: outside the transaction
+  if (!passwordOk) {
+    ctx.db.transaction(
+      () =>
+        recordAudit(ctx, {
+          action: 'sign_failed',
+          entity,
+          entityId: input.entityId,
+          studyId: before.studyId,
+          changes: { meaning: [null, input.meaning] },
+          reason: 'wrong password',
+        }),
+      { behavior: 'immediate' },
+    );
+    // 'validation', not 'unauthenticated': the session is fine (the renderer signs out on 'unauthenticated')
+    throw fieldError('validation', 'password', 'signatures.wrongPassword');
+  }
+
+  const id = ctx.db.transaction(
+    (tx) => {
+      // read again inside the write lock: what is hashed is what is in the database now
+      const record = signables[entity].load(ctx.db, input.entityId);
+      const hash = contentHash(record.content);
+      const row = tx
+        .insert(signatures)
+        .values({
+          entity,
+          entityId: String(input.entityId),
+          studyId: record.studyId,
+          meaning: input.meaning,
+          signerId: signer.id,
+          signerName: signer.displayName,
+          signedAt: ctx.now().toISOString(),
+          contentHash: hash,
+          content: canonicalJson(record.content),
+        })
+        .returning({ id: signatures.id })
+        .get();
+      recordAudit(ctx, {
+        action: 'sign',
+        entity,
+        entityId: input.entityId,
+        studyId: record.studyId,
+        changes: {
+          meaning: [null, input.meaning],
+          signerName: [null, signer.displayName],
+          contentHash: [null, hash],
+          ...Object.fromEntries(Object.entries(record.content).map(([k, v]) => [k, [null, v ?? null]])),
+        },
+      });
+      return row.id;
+    },
+    { behavior: 'immediate' },
+  );
+  const latest = signaturesFor(ctx.db, entity, input.entityId).find((s) => s.id === id);
+  if (!latest) throw notFound('signature');
+  return latest;
+}
+
+/** Every signature of a record, newest first, each with `valid` (content unchanged) and `superseded`. */
+export function signaturesFor(db: AppDb, entity: string, entityId: number): SignatureView[] {
+  return signaturesForMany(db, entity, [entityId]).get(entityId) ?? [];
+}
+
+/** The batch variant for lists: entityId → that record's signatures, newest first. */
+export function signaturesForMany(
+  db: AppDb,
+  entity: string,
+  entityIds: readonly number[],
+  meaning?: string,
+): Map<number, SignatureView[]> {
+  const out = new Map<number, SignatureView[]>();
+  if (!Object.hasOwn(signables, entity) || entityIds.length === 0) return out;
+  const kind = entity as SignableEntity;
+  const rows: SignatureRow[] = [];
+  // bounded IN lists: SQLite's variable limit
+  for (let i = 0; i < entityIds.length; i += 500) {
+    const ids = entityIds.slice(i, i + 500).map(String);
+    rows.push(
+      ...db
+        .select()
+        .from(signatures)
+        .where(
+          and(
+            eq(signatures.entity, kind),
+            inArray(signatures.entityId, ids),
+            meaning ? eq(signatures.meaning, meaning) : undefined,
+          ),
+        )
+        .orderBy(desc(signatures.signedAt), desc(signatures.id))
+        .all(),
+    );
+  }
+  const hashes = new Map<number, string | null>();
+  for (const row of rows) {
+    const entityId = Number(row.entityId);
+    if (!hashes.has(entityId)) hashes.set(entityId, currentHash(db, kind, entityId));
+    const list = out.get(entityId) ?? [];
+    const view = toView(row, hashes.get(entityId) ?? null);
+    view.superseded = list.some((s) => s.meaning === row.meaning);
+    list.push(view);
+    out.set(entityId, list);
+  }
+  return out;
+}
+
+/** The latest signature of one meaning on a record (the one shown), or null. */
+export function latestSignature(db: AppDb, entity: string, entityId: number, meaning: string): SignatureView | null {
+  return signaturesFor(db, entity, entityId).find((s) => s.meaning === meaning) ?? null;
+}
+
+/** 'none' | 'valid' | 'invalidated' per record, for lists. */
+export function signatureStates(
+  db: AppDb,
+  entity: string,
+  entityIds: readonly number[],
+  meaning: string,
+): Map<number, 'none' | 'valid' | 'invalidated'> {
+  const all = signaturesForMany(db, entity, entityIds, meaning);
+  return new Map(
+    entityIds.map((id) => {
+      const latest = all.get(id)?.[0];
+      return [id, latest ? (latest.valid ? 'valid' : 'invalidated') : 'none'];
+    }),
+  );
+}

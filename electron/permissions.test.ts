@@ -1,0 +1,173 @@
+/**
+ * THE PERMISSION MATRIX: every channel of the contract × every role (and signed out), through the real handler table
+ * with real sessions. A channel's declared `access` must equal the matrix written here, and dispatch must refuse
+ * exactly what the matrix refuses. A channel that is not classified here fails the first test: add it to EXPECTED
+ * (and, if a monitor may call it, to MONITOR_MAY — reads only).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelNames, roles, type ApiResult, type ChannelName, type Role } from './api';
+import { handlers, type Session } from './handlers';
+import { aStudy, createHarness, type Harness } from './testing/harness';
+
+type Expected = 'public' | readonly Role[];
+const EVERYONE: readonly Role[] = ['admin', 'coordinator', 'investigator', 'monitor'];
+const EDITORS: readonly Role[] = ['admin', 'coordinator', 'investigator'];
+const ADMIN_ONLY: readonly Role[] = ['admin'];
+
+/** Who may call what. Writes: never a monitor; users, settings, backup and restore: administrators; sign: investigators. */
+const EXPECTED: Record<string, Expected> = {
+  'app.info': 'public',
+  'app.setLocale': 'public',
+  'auth.setup': 'public',
+  'auth.login': 'public',
+  'auth.logout': 'public',
+  // own session: every signed-in user
+  'auth.changePassword': EVERYONE,
+  'auth.lock': EVERYONE,
+  'auth.unlock': EVERYONE,
+  'auth.activity': EVERYONE,
+
+  'studies.list': EVERYONE,
+  'studies.get': EVERYONE,
+  'studies.create': EDITORS,
+  'studies.update': EDITORS,
+  'studies.changeStatus': EDITORS,
+  'centers.create': EDITORS,
+  'centers.update': EDITORS,
+  'centers.changeStatus': EDITORS,
+
+  'users.list': ADMIN_ONLY,
+  'users.create': ADMIN_ONLY,
+  'users.update': ADMIN_ONLY,
+  'users.setActive': ADMIN_ONLY,
+  'users.resetPassword': ADMIN_ONLY,
+  'users.assignStudies': ADMIN_ONLY,
+
+  'signatures.sign': ['investigator'],
+  'signatures.forRecord': EVERYONE,
+
+  'audit.forRecord': EVERYONE,
+  'audit.list': EVERYONE,
+  'audit.actors': EVERYONE,
+  'audit.export': EDITORS, // the full trail names people: not for monitors (de-identified exports only)
+  'audit.verify': ADMIN_ONLY,
+
+  'settings.get': ADMIN_ONLY,
+  'settings.update': ADMIN_ONLY,
+  'backup.list': ADMIN_ONLY,
+  'backup.now': ADMIN_ONLY,
+  'backup.restore': ADMIN_ONLY,
+};
+
+/** Everything a monitor may call — reads and their own session only. Written out, not derived. */
+const MONITOR_MAY: readonly string[] = [
+  'app.info',
+  'app.setLocale',
+  'auth.setup', // refused by the service once set up (conflict), not a role matter
+  'auth.login',
+  'auth.logout',
+  'auth.changePassword',
+  'auth.lock',
+  'auth.unlock',
+  'auth.activity',
+  'studies.list',
+  'studies.get',
+  'signatures.forRecord',
+  'audit.forRecord',
+  'audit.list',
+  'audit.actors',
+];
+
+const mayCall = (e: Expected, role: Role | null): boolean => e === 'public' || (role !== null && e.includes(role));
+
+let h: Harness;
+const sessions = new Map<Role | null, Session>();
+
+beforeAll(async () => {
+  h = await createHarness();
+  const study = await h.call('studies.create', aStudy());
+  sessions.set('admin', h.session);
+  sessions.set(null, { user: null });
+  for (const role of roles.filter((r) => r !== 'admin')) {
+    const username = `matrix.${role}`;
+    await h.call('users.create', {
+      username,
+      displayName: role,
+      role,
+      temporaryPassword: 'Temporary-pass-01',
+      studyIds: [study.id],
+    });
+    const s: Session = { user: null };
+    await h.call('auth.login', { username, password: 'Temporary-pass-01' }, s);
+    await h.call('auth.changePassword', { currentPassword: 'Temporary-pass-01', newPassword: 'Matrix-pass-2026' }, s);
+    sessions.set(role, s);
+  }
+}, 120_000);
+afterAll(() => h.cleanup());
+
+const isRefusal = (r: ApiResult<unknown>) =>
+  !r.ok &&
+  ((r.error.code === 'forbidden' && r.error.messageKey === 'errors.forbidden') ||
+    (r.error.code === 'unauthenticated' && r.error.messageKey === 'errors.unauthenticated'));
+
+describe('permission matrix', () => {
+  it('classifies every channel of the contract (a new channel must join EXPECTED)', () => {
+    const unclassified = channelNames.filter((c) => !(c in EXPECTED));
+    expect(
+      unclassified,
+      `channels not in the matrix of electron/permissions.test.ts: ${unclassified.join(', ')}`,
+    ).toEqual([]);
+    expect(Object.keys(EXPECTED).filter((c) => !channelNames.includes(c as ChannelName))).toEqual([]);
+  });
+
+  it("declares in the handler table exactly the matrix's access", () => {
+    for (const c of channelNames) {
+      const declared = handlers[c].access;
+      const expected = EXPECTED[c]!;
+      expect(declared === 'public' ? 'public' : [...declared].sort(), c).toEqual(
+        expected === 'public' ? 'public' : [...expected].sort(),
+      );
+    }
+  });
+
+  it('lets a monitor call reads and its own session only', () => {
+    const monitorMay = channelNames.filter((c) => mayCall(EXPECTED[c] ?? [], 'monitor'));
+    expect(monitorMay.sort()).toEqual([...MONITOR_MAY].sort());
+    for (const c of channelNames.filter((c) => /\.(create|update|changeStatus|setActive|sign|restore|now)$/.test(c))) {
+      expect(monitorMay, c).not.toContain(c);
+    }
+  });
+
+  it('only administrators manage users, settings, backup and restore; only investigators sign', () => {
+    for (const c of channelNames.filter((c) => /^(users|settings|backup)\./.test(c))) {
+      expect(EXPECTED[c], c).toEqual(ADMIN_ONLY);
+    }
+    expect(EXPECTED['signatures.sign']).toEqual(['investigator']);
+  });
+
+  const cases = channelNames.flatMap((c) => [...roles, null].map((role) => [c, role] as const));
+  it.each(cases)('%s as %s: refused exactly when the matrix says so', async (channel, role) => {
+    // a copy per call: logout, lock or a refusal must not change the shared sessions
+    const base = sessions.get(role)!;
+    const session: Session = { user: base.user ? { ...base.user } : null };
+    // an empty payload: a validation error (or a service refusal) still proves the permission check passed
+    const r = await h.send(channel, {}, session);
+    const expected = EXPECTED[channel] ?? [];
+    if (mayCall(expected, role)) {
+      expect(isRefusal(r), `${channel} as ${role ?? 'signed out'}: ${JSON.stringify(r)}`).toBe(false);
+    } else {
+      expect(r, `${channel} as ${role ?? 'signed out'}`).toMatchObject({
+        ok: false,
+        error: role === null ? { code: 'unauthenticated' } : { code: 'forbidden', messageKey: 'errors.forbidden' },
+      });
+    }
+  });
+
+  it('a monitor is refused a write even with a valid payload, and nothing is written', async () => {
+    const before = (h.opened.db.$client.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+    const r = await h.send('studies.create', aStudy({ protocolNumber: 'MON-1' }), sessions.get('monitor'));
+    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden', messageKey: 'errors.forbidden' } });
+    const after = (h.opened.db.$client.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n;
+    expect(after).toBe(before);
+  });
+});

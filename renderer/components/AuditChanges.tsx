@@ -1,0 +1,73 @@
+/**
+ * How an audit event's changes and action read on screen: used by a record's history (features/studies/HistoryPanel)
+ * and by the audit trail viewer (features/audit).
+ */
+import { Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { AuditEntry } from '../../electron/api';
+import i18n from '../i18n';
+import { formatDate } from '../i18n/format';
+
+const actionColors: Record<string, string> = {
+  create: 'green',
+  update: 'blue',
+  status: 'orange',
+  setting: 'default',
+  sign: 'purple',
+  sign_failed: 'red',
+};
+
+/** A changed value as people read it: labels for codes, local dates, yes/no, a dash for nothing. */
+export function formatValue(entity: string, field: string, v: unknown): string {
+  const t = i18n.t.bind(i18n);
+  if (v === null || v === undefined || v === '') return t('common.empty');
+  if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
+  if (typeof v === 'string') {
+    if (field === 'status') return t(`${entity === 'center' ? 'centerStatus' : 'studyStatus'}.${v}`);
+    if (field === 'phase') return t(`phase.${v}`);
+    if (field === 'therapeuticArea') return t(`area.${v}`);
+    if (field === 'meaning') return t(`signatures.meanings.${v}`, { defaultValue: v });
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(v);
+    return v;
+  }
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
+}
+
+/** The changed fields of one event: "field: old → new" (a created record: "field: value"). */
+export function AuditChanges({ entry }: { entry: AuditEntry }) {
+  const { t } = useTranslation();
+  const created = entry.action === 'create';
+  // a new record or a signature lists values only: one column of "old → new" would be all dashes
+  const valuesOnly = created || entry.action === 'sign' || entry.action === 'sign_failed';
+  return (
+    // a new record lists every field: two columns keep it short
+    <ul className={created ? 'td-changes td-changes-grid' : 'td-changes'}>
+      {Object.entries(entry.changes).map(([field, [before, after]]) => (
+        <li key={field}>
+          <Typography.Text type="secondary">
+            {t(`fields.${field}`, { defaultValue: field })}
+            {t('format.labelSuffix')}
+          </Typography.Text>
+          {!valuesOnly && (
+            <>
+              <span className="td-old">{formatValue(entry.entity, field, before)}</span>
+              {' → '}
+            </>
+          )}
+          <span className={field === 'contentHash' ? 'td-mono' : undefined}>
+            {field === 'contentHash' && typeof after === 'string'
+              ? `${after.slice(0, 16)}…`
+              : formatValue(entry.entity, field, after)}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function AuditActionTag({ action }: { action: string }) {
+  const { t } = useTranslation();
+  return (
+    <Tag color={actionColors[action] ?? 'default'}>{t(`history.actions.${action}`, { defaultValue: action })}</Tag>
+  );
+}
