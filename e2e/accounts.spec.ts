@@ -4,35 +4,12 @@
  * call to a write channel from the monitor's page is refused by the server; a locked-out sign-in shows its message.
  */
 import type { Page, TestInfo } from '@playwright/test';
-import type { ApiResult } from '../electron/api';
 import { expect, test } from './fixtures';
+import { shot, apiFromPage } from './pages/calls';
 import { TrialDesk } from './pages/trialdesk';
 
 const ADMIN = { username: 'lihua', displayName: '李华', password: 'Hematology#2024' };
 const TEMP = 'Temporary-2026!';
-
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
-/** A call from the page as the renderer makes it: the launch token from sessionStorage, the session cookie. */
-async function apiFromPage(page: Page, channel: string, payload: unknown): Promise<ApiResult<unknown>> {
-  return page.evaluate(
-    async ([ch, body]) => {
-      const res = await fetch(`/api/${ch}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-trialdesk-token': sessionStorage.getItem('trialdesk.token') ?? '',
-        },
-        body: JSON.stringify(body),
-        credentials: 'same-origin',
-      });
-      return (await res.json()) as ApiResult<unknown>;
-    },
-    [channel, payload] as const,
-  );
-}
 
 const STUDY = {
   protocolNumber: 'HM-AML-2024-01',
@@ -165,7 +142,7 @@ test('administrator creates users; the monitor is read-only; a locked-out sign-i
     // the failures through the API (waiting out the growing delays the server asks for), the sixth through the UI
     for (let failures = 0; failures < 5;) {
       const r = await apiFromPage(page, 'auth.login', { username: 'crc.zhao', password: 'wrong-password-1' });
-      if (!r.ok && r.error.messageKey === 'auth.tooSoon') {
+      if (!r.ok && r.error?.messageKey === 'auth.tooSoon') {
         await page.waitForTimeout(Number(r.error.params?.seconds ?? 1) * 1000);
         continue;
       }

@@ -5,10 +5,11 @@
  *   is refused on the field); an administrator then changes the protocol version with a reason, and the study page and
  *   the studies list show the signature as invalidated; the investigator re-signs.
  */
-import type { Browser, Page, TestInfo } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
+import { apiFromPage, shot } from './pages/calls';
 import { TrialDesk } from './pages/trialdesk';
 
 const ADMIN = { username: 'lihua', displayName: '李华', password: 'Hematology#2024' };
@@ -19,26 +20,9 @@ const INVESTIGATOR = {
   password: 'Marrow-biopsy-42',
 };
 
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
 /** A call as the page makes it (its token, its session cookie): for set-up steps other specs cover through the UI. */
 async function api<T>(page: Page, channel: string, payload: unknown): Promise<T> {
-  const r = await page.evaluate(
-    async ([ch, body]) => {
-      const res = await fetch(`/api/${ch}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-trialdesk-token': sessionStorage.getItem('trialdesk.token') ?? '',
-        },
-        body: JSON.stringify(body),
-      });
-      return (await res.json()) as { ok: boolean; value?: unknown; error?: unknown };
-    },
-    [channel, payload] as const,
-  );
+  const r = await apiFromPage(page, channel, payload);
   if (!r.ok) throw new Error(`${channel} refused: ${JSON.stringify(r.error)}`);
   return r.value as T;
 }

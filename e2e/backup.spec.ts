@@ -3,34 +3,13 @@
  * study after the backup, restores the backup (typed confirmation), signs in again and finds the earlier data only. A
  * missing file and a foreign file offered as a backup are refused with their message, and nothing changes.
  */
-import type { Page, TestInfo } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
+import { shot, apiFromPage as api } from './pages/calls';
 import { TrialDesk } from './pages/trialdesk';
 
 const ADMIN = { username: 'zhaomin', displayName: '赵敏', password: 'Backup-restore#2026' };
-
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
-function api(page: Page, channel: string, payload: unknown = {}) {
-  return page.evaluate(
-    async ([ch, body]) => {
-      const res = await fetch(`/api/${ch}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-trialdesk-token': sessionStorage.getItem('trialdesk.token') ?? '',
-        },
-        body: JSON.stringify(body),
-      });
-      return (await res.json()) as { ok: boolean; value?: unknown; error?: { code: string; messageKey: string } };
-    },
-    [channel, payload] as const,
-  );
-}
 
 const study = (protocolNumber: string, shortTitle: string) => ({
   protocolNumber,

@@ -5,8 +5,9 @@
  * study form is still filled; another user signing in gets a fresh app without the first user's input. Screenshots of
  * the lock screen in Chinese and English.
  */
-import type { Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { shot, apiFromPage as api } from './pages/calls';
 import { TrialDesk } from './pages/trialdesk';
 
 const ADMIN = { username: 'lihua', displayName: '李华', password: 'Hematology#2024' };
@@ -14,28 +15,6 @@ const CLERK = { username: 'zhao.crc', displayName: '赵敏', password: 'Temporar
 
 /** a password check is a deliberately slow scrypt derivation: on a busy machine it takes seconds */
 const SCRYPT = { timeout: 30_000 };
-
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
-/** A call straight to the host from the page, as a script (or a forged request) would make it. */
-function api(page: Page, channel: string, payload: unknown = {}) {
-  return page.evaluate(
-    async ([ch, body]) => {
-      const res = await fetch(`/api/${ch}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-trialdesk-token': sessionStorage.getItem('trialdesk.token') ?? '',
-        },
-        body: JSON.stringify(body),
-      });
-      return (await res.json()) as { ok: boolean; value?: unknown; error?: { code: string; messageKey: string } };
-    },
-    [channel, payload] as const,
-  );
-}
 
 /** The values of every input on the page (including antd portals), to prove what is — or is not — still there. */
 const inputValues = (page: Page) =>

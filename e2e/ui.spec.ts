@@ -3,16 +3,11 @@
  * sign-in, a study with centers, a key-field edit with its reason, validation messages on fields, the history, and the
  * language switch remembered across a restart. Screenshots of each main screen are kept with the test results.
  */
-import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { shot } from './pages/calls';
 import { TrialDesk } from './pages/trialdesk';
 
 const ADMIN = { username: 'lihua', displayName: '李华', password: 'Hematology#2024' };
-
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  // finished animations: a message that is fading in shows as it will stay
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true, animations: 'disabled' });
-}
 
 async function signIn(td: TrialDesk, labels = { user: '用户名', password: '密码', submit: '登录' }): Promise<void> {
   await td.fill(labels.user, ADMIN.username);
