@@ -3,7 +3,7 @@
  * study after the backup, restores the backup (typed confirmation), signs in again and finds the earlier data only. A
  * missing file and a foreign file offered as a backup are refused with their message, and nothing changes.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
 import { shot, apiFromPage as api } from './pages/calls';
@@ -115,5 +115,78 @@ test('back up, create a study, restore the backup, sign in again: the later stud
     await page.getByRole('menuitem', { name: '系统设置' }).click();
     await expect(rows.filter({ hasText: '恢复前' })).toHaveCount(1);
     await shot(page, testInfo, '06-after-restore');
+  });
+});
+
+/** Junk over every page but the first and the last: the header still says SQLite, the b-trees are broken. */
+function damage(file: string): void {
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r+');
+  writeSync(fd, Buffer.alloc(size - 8192, 0xa5), 0, size - 8192, 4096);
+  closeSync(fd);
+}
+
+test('a database damaged while the app was closed: recovery mode, the latest good backup restored by its administrator', async ({
+  app,
+  page,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const td = new TrialDesk(page);
+
+  await test.step('an administrator, a study, a manual backup, a later study', async () => {
+    await page.goto(app.url);
+    await td.fill('用户名', ADMIN.username);
+    await td.fill('姓名', ADMIN.displayName);
+    await td.fill('密码', ADMIN.password);
+    await td.fill('确认密码', ADMIN.password);
+    await page.getByRole('button', { name: '创建管理员并登录' }).click();
+    await expect(page.getByRole('heading', { name: '研究项目' })).toBeVisible();
+    expect((await api(page, 'studies.create', study('AML-BEFORE-01', '备份前的研究'))).ok).toBe(true);
+    expect((await api(page, 'backup.now', {})).ok).toBe(true);
+    expect((await api(page, 'studies.create', study('AML-AFTER-02', '备份后的研究'))).ok).toBe(true);
+  });
+
+  await test.step('closed, the database and the automatic backups damaged; started again: the recovery screen', async () => {
+    const backups = path.join(app.dataDir, 'backups');
+    const url = await app.restart(() => {
+      damage(path.join(app.dataDir, 'trialdesk.sqlite'));
+      for (const name of readdirSync(backups).filter((n) => /^trialdesk-(daily|monthly)-/.test(n)))
+        damage(path.join(backups, name));
+    });
+    await page.goto(url);
+    await expect(page.getByRole('heading', { name: '数据库已损坏 — 恢复模式' })).toBeVisible();
+    await expect(page.getByTestId('recovery-problem')).toContainText(/damaged|SQLITE_CORRUPT/);
+    const rows = page.getByTestId('recovery-backups').locator('tbody tr.ant-table-row');
+    await expect(rows.filter({ hasText: '完好，可恢复' })).toHaveCount(1);
+    await expect(rows.filter({ hasText: '未通过检查' }).first()).toBeVisible();
+    // the latest good backup (the manual one) is chosen; the damaged ones cannot be
+    await expect(rows.filter({ hasText: '完好，可恢复' }).getByRole('radio')).toBeChecked();
+    // the host answers nothing else: a direct call is refused with the recovery message
+    const refused = await api(page, 'studies.list', {});
+    expect(refused.error?.messageKey).toBe('recovery.required');
+    await shot(page, testInfo, '07-recovery');
+  });
+
+  await test.step('a wrong password is refused on its field; the administrator of the backup restores it', async () => {
+    await page.getByPlaceholder('用户名').fill(ADMIN.username);
+    await page.getByPlaceholder('密码').fill('not-the-password');
+    await page.getByTestId('recovery-restore').click();
+    await expect(page.getByText('用户名或密码错误，或该用户不是此备份中的在用系统管理员')).toBeVisible();
+    await shot(page, testInfo, '08-recovery-refused');
+    await page.getByPlaceholder('密码').fill(ADMIN.password);
+    await page.getByTestId('recovery-restore').click();
+    await expect(page.getByText('数据库已恢复')).toBeVisible();
+    await expect(page.getByText(/-damaged\.sqlite/)).toBeVisible();
+    await shot(page, testInfo, '09-recovered');
+  });
+
+  await test.step('sign in: the data of the backup is there', async () => {
+    await page.getByTestId('recovery-continue').click();
+    await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+    await td.fill('用户名', ADMIN.username);
+    await td.fill('密码', ADMIN.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect(page.getByText('AML-BEFORE-01')).toBeVisible();
+    await expect(page.getByText('AML-AFTER-02')).toHaveCount(0);
   });
 });

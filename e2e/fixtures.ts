@@ -13,8 +13,11 @@ const root = path.resolve(import.meta.dirname, '..');
 export interface AppHost {
   url: string;
   dataDir: string;
-  /** stops the host and starts a new one on the same data directory; returns the new URL (new token) */
-  restart(): Promise<string>;
+  /**
+   * stops the host and starts a new one on the same data directory; returns the new URL (new token). `whileStopped`
+   * runs between the two (e.g. damaging the database file to start in recovery mode).
+   */
+  restart(whileStopped?: () => void): Promise<string>;
 }
 
 async function startHost(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -62,8 +65,9 @@ export const test = base.extend<{ app: AppHost }>({
     const app: AppHost = {
       url: host.url,
       dataDir,
-      restart: async () => {
+      restart: async (whileStopped) => {
         await stopHost(host.child);
+        whileStopped?.();
         host = await startHost(dataDir);
         app.url = host.url;
         return host.url;

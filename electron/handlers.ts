@@ -14,6 +14,7 @@ import type { Actor, AppDb, ServiceContext } from './core/context';
 import { SYSTEM_ACTOR } from './core/context';
 import { AppError } from './core/errors';
 import * as backups from './core/backup/backups';
+import { authoriseRecovery, type RecoveryState } from './core/backup/recovery';
 import { restoreDatabase, type HostDatabase } from './core/backup/restore';
 import * as lock from './core/lock/lock';
 import * as settings from './core/settings/settings';
@@ -40,10 +41,15 @@ export interface HostContext {
   database?: HostDatabase;
   /** signs every session of this host out (after a restore) */
   signOutAll?: () => void;
+  /** set when the database was found damaged at start-up: `db` is then the damaged file, read-only (core/backup/recovery) */
+  recovery?: RecoveryState | null;
 }
 
-/** 'public': anyone, signed in or not; otherwise the roles that may call the channel. */
-export type Access = 'public' | readonly Role[];
+/**
+ * 'public': anyone, signed in or not; 'recovery': only while the host is in recovery mode (nobody can be signed in then;
+ * the call carries its own authorisation); otherwise the roles that may call the channel.
+ */
+export type Access = 'public' | 'recovery' | readonly Role[];
 
 interface CallContext extends ServiceContext {
   host: HostContext;
@@ -69,6 +75,8 @@ function me(ctx: CallContext): SessionUser {
 const forStudy = (ctx: CallContext, studyId: number) => studyAccess.assertStudyAccess(ctx.db, me(ctx), studyId);
 const forCenter = (ctx: CallContext, centerId: number) => studyAccess.assertCenterAccess(ctx.db, me(ctx), centerId);
 /** What a user who must change a temporary password may call until they have. */
+/** What a host in recovery mode answers; everything else is refused before the damaged database is touched. */
+const IN_RECOVERY: readonly ChannelName[] = ['app.info', 'recovery.status', 'recovery.restore'];
 const BEFORE_PASSWORD_CHANGE: readonly ChannelName[] = [
   'app.info',
   'auth.logout',
@@ -83,15 +91,19 @@ const BEFORE_PASSWORD_CHANGE: readonly ChannelName[] = [
 export const handlers: { [C in ChannelName]: Handler<C> } = {
   'app.info': {
     access: 'public',
-    run: (ctx) => ({
-      version: ctx.host.version,
-      needsSetup: accounts.needsSetup(ctx.db),
-      locale: settings.getLocale(ctx.db),
-      user: ctx.session.user,
-      host: ctx.host.host === 'desktop' ? 'desktop' : 'browser',
-      locked: lock.isLocked(ctx.session),
-      idleLockMinutes: settings.getIdleMinutes(ctx.db),
-    }),
+    run: (ctx) =>
+      ctx.host.recovery
+        ? recoveryInfo(ctx)
+        : {
+            version: ctx.host.version,
+            needsSetup: accounts.needsSetup(ctx.db),
+            locale: settings.getLocale(ctx.db),
+            user: ctx.session.user,
+            host: ctx.host.host === 'desktop' ? 'desktop' : 'browser',
+            locked: lock.isLocked(ctx.session),
+            idleLockMinutes: settings.getIdleMinutes(ctx.db),
+            recovery: false,
+          },
   },
   'app.setLocale': { access: 'public', run: (ctx, input) => settings.setLocale(ctx, input.locale) },
 
@@ -235,6 +247,30 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
     },
   },
 
+  'recovery.status': {
+    access: 'recovery',
+    run: (ctx) => {
+      const state = inRecovery(ctx);
+      return { file: state.file, problem: state.problem, folders: state.folders, backups: state.backups };
+    },
+  },
+  'recovery.restore': {
+    access: 'recovery',
+    run: async (ctx, i) => {
+      const state = inRecovery(ctx);
+      const database = ctx.host.database;
+      if (!database) throw new AppError('bad_request', 'backup.restoreUnavailable');
+      const actor = await authoriseRecovery(state, i.path, i.username, i.password, ctx.now());
+      const result = await restoreDatabase(database.live(), i.path, {
+        actor,
+        now: ctx.now,
+        folder: state.folders[0]!,
+      });
+      ctx.host.signOutAll?.();
+      return result;
+    },
+  },
+
   // ---- auto-lock (issue 3) ----
   'auth.lock': {
     access: ALL,
@@ -256,8 +292,41 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
   'audit.verify': { access: ['admin'], run: (ctx) => verifyAuditChain(ctx.db.$client) },
 };
 
+function inRecovery(ctx: CallContext): RecoveryState {
+  if (!ctx.host.recovery) throw new AppError('bad_request', 'recovery.notActive');
+  return ctx.host.recovery;
+}
+
+/** app.info while the database is damaged: nothing read from it. */
+function recoveryInfo(ctx: CallContext) {
+  return {
+    version: ctx.host.version,
+    needsSetup: false,
+    locale: 'zh-CN' as const,
+    user: null,
+    host: ctx.host.host === 'desktop' ? ('desktop' as const) : ('browser' as const),
+    locked: false,
+    idleLockMinutes: settings.SETTING_DEFAULTS.idleLockMinutes,
+    recovery: true,
+  };
+}
+
 function settingsView(ctx: CallContext) {
   return { ...settings.getAppSettings(ctx.db), defaultBackupFolder: settings.defaultBackupFolder(ctx.db) };
+}
+
+async function dispatchInRecovery(
+  host: HostContext,
+  session: Session,
+  channel: ChannelName,
+  handler: Handler<ChannelName>,
+  payload: unknown,
+  now: () => Date,
+): Promise<ApiResult<unknown>> {
+  if (!IN_RECOVERY.includes(channel)) throw new AppError('recovery', 'recovery.required');
+  const input = parseInput(contract[channel].input, payload ?? {});
+  const ctx: CallContext = { db: host.db, actor: SYSTEM_ACTOR, now, host, session };
+  return { ok: true, value: await handler.run(ctx, input) };
 }
 
 export function isChannel(name: string): name is ChannelName {
@@ -278,6 +347,7 @@ function refreshSessionUser(db: AppDb, session: Session, channel: ChannelName): 
 
 function assertAllowed(access: Access, session: Session): void {
   if (access === 'public') return;
+  if (access === 'recovery') throw new AppError('bad_request', 'recovery.notActive');
   if (!session.user) throw new AppError('unauthenticated', 'errors.unauthenticated');
   if (!access.includes(session.user.role)) throw new AppError('forbidden', 'errors.forbidden');
 }
@@ -296,6 +366,7 @@ export async function dispatch(
     if (!isChannel(channel)) throw new AppError('bad_request', 'errors.unknownChannel', { params: { channel } });
     const handler = handlers[channel] as Handler<ChannelName>;
     const now = host.now ?? (() => new Date());
+    if (host.recovery) return await dispatchInRecovery(host, session, channel, handler, payload, now);
     // a locked session (idle time, lock button, OS lock) is refused everything but unlock / sign-in / sign-out
     lock.guardCall({ db: host.db, now }, session, channel, settings.getIdleMinutes(host.db));
     refreshSessionUser(host.db, session, channel);

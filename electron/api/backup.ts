@@ -58,5 +58,13 @@ export interface RestoreView {
   migrated: string[];
 }
 
+/** Recovery mode: the damaged file, what the start-up check found, and the backups (newest first), each checked. */
+export interface RecoveryView {
+  file: string;
+  problem: string;
+  folders: string[];
+  backups: { path: string; at: string; ok: boolean; problem: string | null }[];
+}
+
 export const backupNowInput = z.object({ folder: optionalText(1000) });
 export const restoreInput = z.object({ path: z.string().trim().min(1, { message: 'validation.required' }).max(1000) });

@@ -25,6 +25,7 @@ import {
   settingsFields,
   type BackupListView,
   type BackupNowView,
+  type RecoveryView,
   type RestoreView,
   type SettingsView,
 } from './backup';
@@ -55,6 +56,8 @@ export interface AppInfo {
   locked: boolean;
   /** minutes without activity before the session locks (installation setting) */
   idleLockMinutes: number;
+  /** the database was found damaged at start-up: only the recovery screen works (recovery.*) */
+  recovery: boolean;
 }
 export interface Study {
   id: number;
@@ -337,6 +340,15 @@ export const contract = {
   'backup.list': channel<BackupListView>()(empty),
   'backup.now': channel<BackupNowView>()(backupNowInput),
   'backup.restore': channel<RestoreView>()(restoreInput),
+  /** recovery mode (a damaged database at start-up): what was found, and the backups, checked */
+  'recovery.status': channel<RecoveryView>()(empty),
+  /** restores a listed backup, authorised by an administrator of that backup */
+  'recovery.restore': channel<RestoreView>()(
+    restoreInput.extend({
+      username: text(40),
+      password: z.string().min(1, { message: 'validation.required' }).max(200),
+    }),
+  ),
 
   // ---- auto-lock (issue 3) ----
   /** lock this session now: the lock button ('manual') or the renderer's own idle timer ('idle') */

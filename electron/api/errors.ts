@@ -11,6 +11,7 @@ export const errorCodes = [
   'forbidden', // signed in, but the role may not do this
   'bad_request', // unknown channel, malformed envelope
   'locked', // the session is locked (idle, lock button, OS lock): only unlock, sign-in, sign-out, app.info pass
+  'recovery', // the database was found damaged at start-up: only the recovery screen's calls pass
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

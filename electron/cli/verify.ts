@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../../db/sqlite';
-import { openDatabase, type OpenedDatabase } from '../../db/open';
+import path from 'node:path';
+import { DatabaseOpenError, openDatabase, type OpenedDatabase } from '../../db/open';
+import { listBackupFiles } from '../core/backup/backups';
+import { checkBackups, recoveryAdvice } from '../core/backup/restore';
 import { checkDatabase, type CheckResult } from '../core/backup/checks';
 import { EXIT, type CliIo, type ExitCode } from './io';
 
@@ -42,6 +45,11 @@ export async function verifyCommand(file: string, io: CliIo): Promise<ExitCode> 
     const failed: CheckResult = { name: 'open', ok: false, detail: (err as Error).message };
     io.out(checkLine(failed));
     io.err(`FAILED ${failed.name}: ${failed.detail}`);
+    if (err instanceof DatabaseOpenError && err.failure === 'integrity') {
+      // damaged: which backups are good, and the command that restores the latest good one
+      const folder = path.join(path.dirname(file), 'backups');
+      io.err(recoveryAdvice(file, folder, checkBackups(listBackupFiles(folder))));
+    }
     return EXIT.failed;
   }
   const checks: CheckResult[] = [];

@@ -6,9 +6,9 @@
 import { app, BrowserWindow, dialog, powerMonitor, session } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseOpenError, openDatabase, type OpenedDatabase } from '../../db/open';
-import { listBackupFiles, startBackupScheduler, type BackupScheduler } from '../core/backup/backups';
-import { checkBackups, hostDatabase, recoveryAdvice } from '../core/backup/restore';
+import { DatabaseOpenError } from '../../db/open';
+import { startBackupScheduler, type BackupScheduler } from '../core/backup/backups';
+import { attachDatabase, openHostDatabase, type HostDatabaseState } from '../core/backup/recovery';
 import { APP_NAME, databaseFile } from '../core/paths';
 import type { HostContext } from '../handlers';
 import { lockAllSessions, registerIpc } from './ipc';
@@ -21,15 +21,16 @@ import { hardenAllWebContents, hardenSession } from './security';
 const FATAL_TITLE = 'TrialDesk 无法启动 / TrialDesk cannot start';
 
 let mainWindow: BrowserWindow | null = null;
-let database: OpenedDatabase | null = null;
+/** closes whichever database the host uses now (a restore swaps it) */
+let closeDatabase: (() => void) | null = null;
 let scheduler: BackupScheduler | null = null;
 
 /** A start-up failure: said in an error box, then the app quits. Never a silent fallback. */
 function fatal(message: string): void {
   console.error(`[trialdesk] fatal: ${message}`);
   dialog.showErrorBox(FATAL_TITLE, message);
-  database?.close();
-  database = null;
+  closeDatabase?.();
+  closeDatabase = null;
   app.exit(1);
 }
 
@@ -82,40 +83,30 @@ async function start(): Promise<void> {
 
   const file = databaseFile(app.getPath('userData'));
   const openOptions = { migrationsFolder: loc.migrationsFolder, nativeBinding: loc.nativeBinding };
+  let state: HostDatabaseState;
   try {
-    database = await openDatabase(file, openOptions);
+    // a damaged file opens read-only in recovery mode: the window then shows the recovery screen
+    state = await openHostDatabase(file, openOptions);
   } catch (err) {
     if (err instanceof DatabaseOpenError && err.failure === 'native_module') {
       return fatal(nativeModuleMessage(loc.nativeBinding, app.isPackaged, err.message));
     }
-    let message = err instanceof Error ? err.message : String(err);
-    if (err instanceof DatabaseOpenError && err.failure === 'integrity') {
-      const folder = path.join(path.dirname(file), 'backups');
-      message += `\n\n${recoveryAdvice(file, folder, checkBackups(listBackupFiles(folder), openOptions.migrationsFolder))}`;
-    }
+    const message = err instanceof Error ? err.message : String(err);
     return fatal(
       err instanceof DatabaseOpenError
         ? `${message}\n\nDatabase: ${file}`
         : `The database could not be opened: ${message}\n\nDatabase: ${file}`,
     );
   }
-  if (database.migrated.length > 0) console.log(`[trialdesk] database updated: ${database.migrated.join(', ')}`);
+  if (state.recovery) console.error(`[trialdesk] database damaged, recovery mode: ${state.recovery.problem}`);
+  if (state.opened.migrated.length > 0)
+    console.log(`[trialdesk] database updated: ${state.opened.migrated.join(', ')}`);
 
   const version = readVersion(loc.packageJson);
-  const host: HostContext = { db: database.db, host: 'desktop', version };
-  const opened = database;
-  let current = opened;
-  host.database = hostDatabase({
-    file,
-    openOptions,
-    current: () => current,
-    install: (next) => {
-      current = next;
-      database = next;
-      host.db = next.db;
-    },
-  });
-  scheduler = startBackupScheduler(() => host.db);
+  const host: HostContext = { db: state.opened.db, host: 'desktop', version };
+  const current = attachDatabase(host, file, openOptions, state);
+  closeDatabase = () => current().close();
+  scheduler = startBackupScheduler(() => (host.recovery ? null : host.db));
   hardenSession(session.defaultSession);
   serveApp(session.defaultSession, loc.rendererDir);
   registerIpc(host);
@@ -156,8 +147,8 @@ if (!app.requestSingleInstanceLock()) {
     void scheduler.quit().finally(() => app.quit());
   });
   app.on('will-quit', () => {
-    database?.close();
-    database = null;
+    closeDatabase?.();
+    closeDatabase = null;
   });
   app
     .whenReady()

@@ -432,14 +432,25 @@ describe('start-up failures are fatal and said', () => {
     expect(rec.windows).toHaveLength(0);
   });
 
-  it('a damaged database file: error box with the reason and the file, exit 1', async () => {
+  it('a damaged database file: no error box — one window in recovery mode, the file read-only and unchanged', async () => {
     const dir = appFolder('node-build');
     mkdirSync(path.join(dir, 'data'), { recursive: true });
-    writeFileSync(path.join(dir, 'data', 'trialdesk.sqlite'), 'this is not an SQLite database'.repeat(200));
+    const file = path.join(dir, 'data', 'trialdesk.sqlite');
+    const junk = 'SQLite format 3\0' + 'garbage'.repeat(200);
+    writeFileSync(file, junk);
     const { rec } = await launch(dir);
-    expect(rec.exitCode).toBe(1);
-    expect(rec.errorBoxes[0]![1]).toContain(path.join(dir, 'data', 'trialdesk.sqlite'));
-    expect(rec.windows).toHaveLength(0);
+    expect(rec.exitCode).toBeNull();
+    expect(rec.errorBoxes).toHaveLength(0);
+    expect(rec.windows).toHaveLength(1);
+    const from = { sender: fakeContents(201), senderFrame: { url: 'app://trialdesk/index.html' } };
+    expect(await call(rec, 'app.info', from)).toMatchObject({ ok: true, value: { recovery: true, user: null } });
+    expect(await call(rec, 'studies.list', from)).toMatchObject({
+      ok: false,
+      error: { code: 'recovery', messageKey: 'recovery.required' },
+    });
+    expect(await call(rec, 'recovery.status', from)).toMatchObject({ ok: true, value: { file, backups: [] } });
+    expect(readFileSync(file, 'latin1')).toBe(junk);
+    for (const l of rec.appListeners.get('will-quit') ?? []) l();
   });
 
   it('a second instance leaves at once (the first one gets the focus)', async () => {

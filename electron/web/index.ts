@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DatabaseOpenError, openDatabase, type OpenedDatabase } from '../../db/open';
-import { listBackupFiles, startBackupScheduler } from '../core/backup/backups';
-import { checkBackups, hostDatabase, recoveryAdvice } from '../core/backup/restore';
+import { DatabaseOpenError } from '../../db/open';
+import { startBackupScheduler } from '../core/backup/backups';
+import { attachDatabase, openHostDatabase, type HostDatabaseState } from '../core/backup/recovery';
 import type { HostContext } from '../handlers';
 import { databaseFile, defaultDataDir } from '../core/paths';
 import { startWebHost } from './server';
@@ -25,37 +25,25 @@ async function main(): Promise<number> {
     console.error('The interface is not built yet: run `npm run build:renderer` (npm start does it for you).');
     return 1;
   }
-  let opened: OpenedDatabase;
   const file = databaseFile(dataDir);
   const openOptions = { migrationsFolder: path.join(root, 'db', 'migrations') };
+  let state: HostDatabaseState;
   try {
-    opened = await openDatabase(file, openOptions);
+    state = await openHostDatabase(file, openOptions);
   } catch (err) {
     if (err instanceof DatabaseOpenError) {
       console.error(`TrialDesk cannot open its database: ${err.message}`);
-      if (err.failure === 'integrity') {
-        const folder = path.join(dataDir, 'backups');
-        console.error(
-          recoveryAdvice(file, folder, checkBackups(listBackupFiles(folder), openOptions.migrationsFolder)),
-        );
-      }
       return 1;
     }
     throw err;
   }
-  if (opened.migrated.length > 0) console.log(`Database ready (${opened.migrated.length} update(s) applied).`);
+  if (state.recovery) console.error(`The database is damaged; recovery mode (read-only): ${state.recovery.problem}`);
+  if (state.opened.migrated.length > 0)
+    console.log(`Database ready (${state.opened.migrated.length} update(s) applied).`);
   const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
-  const host: HostContext = { db: opened.db, host: 'browser', version };
-  host.database = hostDatabase({
-    file,
-    openOptions,
-    current: () => opened,
-    install: (next) => {
-      opened = next;
-      host.db = next.db;
-    },
-  });
-  const scheduler = startBackupScheduler(() => host.db);
+  const host: HostContext = { db: state.opened.db, host: 'browser', version };
+  const current = attachDatabase(host, file, openOptions, state);
+  const scheduler = startBackupScheduler(() => (host.recovery ? null : host.db));
   const web = await startWebHost({
     host,
     staticDir,
@@ -71,7 +59,7 @@ async function main(): Promise<number> {
       .close()
       .then(() => scheduler.quit()) // the backup on quit
       .finally(() => {
-        opened.close();
+        current().close();
         process.exit(0);
       });
   };

@@ -9,6 +9,7 @@ import { MustChangePasswordPage } from '../features/auth/ChangePassword';
 import { LoginPage } from '../features/auth/LoginPage';
 import { LockGuard } from '../features/lock/LockGuard';
 import { SetupPage } from '../features/auth/SetupPage';
+import { RecoveryPage } from '../features/recovery/RecoveryPage';
 import { antdLocale, applyLocale } from '../i18n';
 import { Brand } from './Brand';
 import { SessionProvider, useSession } from './session';
@@ -72,6 +73,7 @@ export function App() {
 
 function Screens() {
   const { info, user } = useSession();
+  if (info.recovery) return <RecoveryPage />;
   if (info.needsSetup) return <SetupPage />;
   if (!user) return <LoginPage />;
   // keyed by user: another user signing in over the lock screen remounts the app, discarding the first user's input.

@@ -61,12 +61,13 @@ export function SessionProvider({
       applyLocale(next);
       setLocaleState(next);
       onLocale(next);
-      // the workstation remembers the choice; the screen has already switched
+      // the workstation remembers the choice; the screen has already switched (recovery mode: nothing can be saved)
+      if (info.recovery) return;
       call('app.setLocale', { locale: next }).catch((err: unknown) => {
         void message.error(translateError(asApiError(err)));
       });
     },
-    [message, onLocale],
+    [message, onLocale, info.recovery],
   );
 
   const signedIn = useCallback((u: SessionUser) => {

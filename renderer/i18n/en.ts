@@ -340,6 +340,23 @@ const en: Messages = {
     confirm: 'Restore now',
     restored: 'Restored from {{file}}. The previous database was kept at {{kept}}. Please sign in again.',
   },
+  recovery: {
+    title: 'Database damaged — recovery mode',
+    intro:
+      'TrialDesk found its database file damaged at start-up. To protect the data the file is open read-only — nothing is written to it — and everything else is paused. An administrator restores the latest good backup below; the damaged file is first moved to the backup folder and kept for inspection.',
+    problem: 'What the start-up check found',
+    file: 'Database file: {{file}}',
+    check: 'Check',
+    good: 'Good, can be restored',
+    bad: 'Failed its checks',
+    noBackups:
+      'No backups found in {{folders}}. Ask IT to copy a backup file (e.g. from a USB drive) into that folder, then start TrialDesk again.',
+    authorise:
+      'The restore is authorised by an active administrator of the chosen backup (user name and password). Everyone signs in again afterwards.',
+    restore: 'Restore the chosen backup',
+    restored: 'Database restored',
+    toSignIn: 'Go to sign-in',
+  },
   users: {
     title: 'Users',
     intro:
@@ -481,6 +498,13 @@ const en: Messages = {
       isLiveDatabase: 'This is the database in use, not a backup',
       writeFailed: 'The backup could not be written: {{detail}}',
       restoreUnavailable: 'Restore is not available in this mode',
+    },
+    recovery: {
+      required: 'The database is damaged and TrialDesk is in recovery mode: restore a backup first',
+      notActive: 'Only available in recovery mode (a damaged database)',
+      notListed: 'Only a listed backup can be restored',
+      backupRefused: 'This backup failed its checks and cannot be restored: choose one marked "good"',
+      notAuthorised: 'Wrong user name or password, or the user is not an active administrator in this backup',
     },
     client: {
       offline: 'Cannot reach TrialDesk: check that it is still running',

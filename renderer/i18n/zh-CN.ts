@@ -337,6 +337,22 @@ const zhCN = {
     confirm: '立即恢复',
     restored: '已从 {{file}} 恢复。原数据库已保存在 {{kept}}。请重新登录。',
   },
+  recovery: {
+    title: '数据库已损坏 — 恢复模式',
+    intro:
+      'TrialDesk 启动时发现数据库文件已损坏。为保护数据，该文件只以只读方式打开，不会写入任何内容，所有其他功能暂停。请由系统管理员从最近一份完好的备份恢复：损坏的文件会先移到备份文件夹保留，供日后检查。',
+    problem: '启动检查发现的问题',
+    file: '数据库文件：{{file}}',
+    check: '检查结果',
+    good: '完好，可恢复',
+    bad: '未通过检查',
+    noBackups:
+      '在 {{folders}} 中没有找到备份。请联系信息科，从其他介质（如U盘）取得备份文件后放入该文件夹，再重新启动 TrialDesk。',
+    authorise: '恢复须由所选备份中的一名在用系统管理员输入用户名和密码授权。恢复后所有人需重新登录。',
+    restore: '恢复所选备份',
+    restored: '数据库已恢复',
+    toSignIn: '前往登录',
+  },
   users: {
     title: '用户管理',
     intro: '每位用户使用个人账户登录；账户不能删除，只能停用。非管理员只能看到分配给其的研究项目。',
@@ -472,6 +488,13 @@ const zhCN = {
       isLiveDatabase: '这是正在使用的数据库，不是备份',
       writeFailed: '备份无法写入：{{detail}}',
       restoreUnavailable: '此模式下不能恢复',
+    },
+    recovery: {
+      required: '数据库已损坏，TrialDesk 处于恢复模式：请先从备份恢复',
+      notActive: '仅在数据库损坏的恢复模式下可用',
+      notListed: '只能恢复列表中的备份',
+      backupRefused: '该备份未通过检查，不能恢复：请选择标为“完好”的备份',
+      notAuthorised: '用户名或密码错误，或该用户不是此备份中的在用系统管理员',
     },
     client: {
       offline: '无法连接到 TrialDesk 服务，请确认程序仍在运行',

@@ -197,14 +197,17 @@ export interface BackupScheduler {
  * `intervalMs` (an hour). `getDb` is read per check: a restore swaps the database.
  */
 export function startBackupScheduler(
-  getDb: () => AppDb,
+  /** null while there is nothing to back up (recovery mode: the database is damaged) */
+  getDb: () => AppDb | null,
   opts: { now?: () => Date; intervalMs?: number; log?: (line: string) => void } = {},
 ): BackupScheduler {
   const now = opts.now ?? (() => new Date());
   const log = opts.log ?? ((line: string) => console.log(`[trialdesk] ${line}`));
   let running: Promise<unknown> = Promise.resolve();
   const check = (onlyIfNoneToday: boolean) => {
-    running = autoBackup(getDb(), now, { onlyIfNoneToday }).then(
+    const db = getDb();
+    if (!db) return running;
+    running = autoBackup(db, now, { onlyIfNoneToday }).then(
       (r) => {
         if (r.backup)
           log(`automatic backup ${r.backup.ok ? 'written' : 'written but a check FAILED'}: ${r.backup.path}`);

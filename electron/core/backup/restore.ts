@@ -293,6 +293,8 @@ export function hostDatabase(opts: {
   openOptions: OpenOptions;
   current: () => OpenedDatabase;
   install: (next: OpenedDatabase) => void;
+  /** false while the current database is damaged (recovery mode): it is then moved aside, not backed up */
+  readable?: () => boolean;
 }): HostDatabase {
   return {
     live: () => {
@@ -301,7 +303,7 @@ export function hostDatabase(opts: {
       return {
         file: opts.file,
         openOptions: opts.openOptions,
-        connection: opened.db.$client,
+        connection: (opts.readable?.() ?? true) ? opened.db.$client : null,
         close: () => {
           if (closed) return;
           closed = true;

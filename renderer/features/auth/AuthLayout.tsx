@@ -5,7 +5,18 @@ import { Brand } from '../../app/Brand';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 
 /** Sign-in and first-run screens: the brand, the language switch (available before sign-in) and one card. */
-export function AuthLayout({ title, intro, children }: { title: string; intro: ReactNode; children: ReactNode }) {
+export function AuthLayout({
+  title,
+  intro,
+  children,
+  width,
+}: {
+  title: string;
+  intro: ReactNode;
+  children: ReactNode;
+  /** wider than the sign-in card (the recovery screen's table) */
+  width?: number;
+}) {
   const { t } = useTranslation();
   return (
     <div className="td-auth">
@@ -14,7 +25,11 @@ export function AuthLayout({ title, intro, children }: { title: string; intro: R
         <LanguageSwitch />
       </header>
       <main>
-        <Card className="td-auth-card" styles={{ body: { padding: '24px 28px 8px' } }}>
+        <Card
+          className="td-auth-card"
+          style={width ? { width } : undefined}
+          styles={{ body: { padding: '24px 28px 8px' } }}
+        >
           <Typography.Title level={4} style={{ marginTop: 0 }}>
             {title}
           </Typography.Title>
