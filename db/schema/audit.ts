@@ -15,11 +15,17 @@ export const auditEvents = sqliteTable(
     entity: text('entity').notNull(),
     entityId: text('entity_id').notNull(),
     studyId: integer('study_id'),
+    /** the subject an event concerns (subject, consent, …): hashed only when set, so older events keep their hash */
+    subjectId: integer('subject_id'),
     /** JSON {field: [old, new]} */
     changes: text('changes').notNull(),
     reason: text('reason'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [index('audit_entity_idx').on(t.entity, t.entityId), index('audit_study_idx').on(t.studyId)],
+  (t) => [
+    index('audit_entity_idx').on(t.entity, t.entityId),
+    index('audit_study_idx').on(t.studyId),
+    index('audit_subject_idx').on(t.subjectId),
+  ],
 );

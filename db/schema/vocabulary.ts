@@ -15,3 +15,27 @@ export const studyStatuses = [
 ] as const;
 export const therapeuticAreas = ['leukemia_mds', 'lymphoma', 'myeloma', 'itp_bleeding', 'other'] as const;
 export const centerStatuses = ['pending', 'active', 'closed'] as const;
+
+/** Issue 4 — subjects. The status path: screening → screen_failed | enrolled → on_treatment → follow_up → completed;
+ * any active status → withdrawn. The rule (which transition is allowed) lives in core/subjects/status.ts. */
+export const subjectStatuses = [
+  'screening',
+  'screen_failed',
+  'enrolled',
+  'on_treatment',
+  'follow_up',
+  'completed',
+  'withdrawn',
+] as const;
+/** Statuses in which a subject is still in the study (re-consent applies; withdrawal possible). */
+export const activeSubjectStatuses = ['screening', 'enrolled', 'on_treatment', 'follow_up'] as const;
+export const sexes = ['M', 'F'] as const;
+export const withdrawalReasons = [
+  'consent_withdrawn',
+  'adverse_event',
+  'physician_decision',
+  'lost_to_follow_up',
+  'death',
+  'other',
+] as const;
+export const criterionKinds = ['inclusion', 'exclusion'] as const;

@@ -29,6 +29,27 @@ import {
   type RestoreView,
   type SettingsView,
 } from './backup';
+import {
+  changeSubjectStatusInput,
+  consentInput,
+  consentVersionInput,
+  enrollInput,
+  registerSubjectInput,
+  screenInput,
+  studyScope,
+  subjectListInput,
+  subjectSetupInput,
+  updateSubjectInput,
+  type EnrollmentCheck,
+  type EnrollmentLogRow,
+  type EnrollmentSummary,
+  type IdentificationRow,
+  type ReconsentItem,
+  type ScreeningLogRow,
+  type SubjectDetail,
+  type SubjectListResult,
+  type SubjectSetupView,
+} from './subjects';
 
 export { studyPhases, studyStatuses, therapeuticAreas, centerStatuses };
 export type StudyPhase = (typeof studyPhases)[number];
@@ -316,13 +337,13 @@ export const contract = {
   // ---- electronic signatures (issue 3) ----
   'signatures.sign': channel<SignatureView>()(
     z.object({
-      entity: z.enum(['study']),
+      entity: z.enum(['study', 'subject']),
       entityId: id,
-      meaning: z.enum(['protocol_version_approved']),
+      meaning: z.enum(['protocol_version_approved', 'eligibility_confirmed']),
       password,
     }),
   ),
-  'signatures.forRecord': channel<SignatureView[]>()(z.object({ entity: z.enum(['study']), entityId: id })),
+  'signatures.forRecord': channel<SignatureView[]>()(z.object({ entity: z.enum(['study', 'subject']), entityId: id })),
 
   // ---- audit trail viewer (issue 3) ----
   'audit.list': channel<AuditListResult>()(
@@ -359,9 +380,38 @@ export const contract = {
   'auth.activity': channel<null>()(empty),
 
   'audit.forRecord': channel<AuditEntry[]>()(
-    z.object({ entity: z.enum(['study', 'center', 'user', 'setting']), entityId: z.string().max(40) }),
+    z.object({
+      entity: z.enum(['study', 'center', 'user', 'setting', 'subject', 'subject_setup']),
+      entityId: z.string().max(40),
+    }),
   ),
   'audit.verify': channel<AuditVerifyResult>()(empty),
+
+  // ---- subjects (issue 4) ----
+  /** numbering patterns, arms, eligibility criteria, screen-failure reasons, consent versions of a study */
+  'subjects.setup': channel<SubjectSetupView>()(z.object({ studyId: id })),
+  'subjects.updateSetup': channel<SubjectSetupView>()(subjectSetupInput),
+  /** a new consent version approved by the ethics committee: it becomes current; active subjects must re-consent */
+  'subjects.approveConsentVersion': channel<SubjectSetupView>()(consentVersionInput),
+  'subjects.list': channel<SubjectListResult>()(subjectListInput),
+  'subjects.get': channel<SubjectDetail>()(z.object({ id })),
+  /** the next free number of the study's pattern for a center */
+  'subjects.proposeNumber': channel<{ number: string }>()(
+    z.object({ studyId: id, centerId: id, kind: z.enum(['screening', 'subject']) }),
+  ),
+  'subjects.register': channel<SubjectDetail>()(registerSubjectInput),
+  'subjects.update': channel<SubjectDetail>()(updateSubjectInput),
+  'subjects.recordConsent': channel<SubjectDetail>()(consentInput.extend({ subjectId: id })),
+  'subjects.screen': channel<SubjectDetail>()(screenInput),
+  'subjects.enrollmentCheck': channel<EnrollmentCheck>()(z.object({ id })),
+  'subjects.enroll': channel<SubjectDetail>()(enrollInput),
+  'subjects.changeStatus': channel<SubjectDetail>()(changeSubjectStatusInput),
+  'subjects.reconsentList': channel<ReconsentItem[]>()(z.object({ studyId: id })),
+  'subjects.enrollmentSummary': channel<EnrollmentSummary>()(z.object({ studyId: id })),
+  'subjects.screeningLog': channel<ScreeningLogRow[]>()(studyScope),
+  'subjects.enrollmentLog': channel<EnrollmentLogRow[]>()(studyScope),
+  /** the subject identification code list (E6 8.3.21): site roles only */
+  'subjects.identificationList': channel<IdentificationRow[]>()(z.object({ studyId: id })),
 } satisfies Record<string, Channel<z.ZodType, unknown>>;
 
 export type Contract = typeof contract;

@@ -4,6 +4,7 @@ export * from './contract';
 export * from './errors';
 export * from './events';
 export * from './backup';
+export * from './subjects';
 export type { AuditEntry, Locale, Role } from './common';
 export { locales, roles } from './common';
 

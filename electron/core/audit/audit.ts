@@ -33,10 +33,26 @@ export interface AuditInput {
     | 'lock'
     | 'unlock'
     | 'unlock_failed'
-    | 'locked_call_refused';
-  entity: 'study' | 'center' | 'user' | 'setting' | 'backup' | 'database';
+    | 'locked_call_refused'
+    // subjects (issue 4)
+    | 'consent'
+    | 'screen'
+    | 'enroll'
+    | 'cap_override';
+  entity:
+    | 'study'
+    | 'center'
+    | 'user'
+    | 'setting'
+    | 'backup'
+    | 'database'
+    | 'subject'
+    | 'subject_setup'
+    | 'consent_version';
   entityId: string | number;
   studyId?: number | null;
+  /** the subject the event concerns (filters the trail by subject) */
+  subjectId?: number | null;
   changes: Changes;
   reason?: string | null;
 }
@@ -50,6 +66,7 @@ interface StoredEvent {
   entity: string;
   entity_id: string;
   study_id: number | null;
+  subject_id: number | null;
   changes: string;
   reason: string | null;
   prev_hash: string;
@@ -58,7 +75,7 @@ interface StoredEvent {
 
 /** The canonical text hashed for an event: fixed field order, the stored JSON of changes as is. */
 function canonical(e: Omit<StoredEvent, 'hash' | 'prev_hash'>): string {
-  return JSON.stringify([
+  const fields: unknown[] = [
     e.seq,
     e.at,
     e.actor_id,
@@ -69,7 +86,10 @@ function canonical(e: Omit<StoredEvent, 'hash' | 'prev_hash'>): string {
     e.study_id,
     e.changes,
     e.reason,
-  ]);
+  ];
+  // subject_id (migration 0002) joins the hash only when set: events written before it keep their hash
+  if (e.subject_id !== null && e.subject_id !== undefined) fields.push(e.subject_id);
+  return JSON.stringify(fields);
 }
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -80,8 +100,8 @@ function prepared(sqlite: Database.Database) {
     s = {
       last: sqlite.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'),
       insert: sqlite.prepare(
-        `INSERT INTO audit_events (seq, at, actor_id, actor, action, entity, entity_id, study_id, changes, reason, prev_hash, hash)
-         VALUES (@seq, @at, @actor_id, @actor, @action, @entity, @entity_id, @study_id, @changes, @reason, @prev_hash, @hash)`,
+        `INSERT INTO audit_events (seq, at, actor_id, actor, action, entity, entity_id, study_id, subject_id, changes, reason, prev_hash, hash)
+         VALUES (@seq, @at, @actor_id, @actor, @action, @entity, @entity_id, @study_id, @subject_id, @changes, @reason, @prev_hash, @hash)`,
       ),
     };
     statements.set(sqlite, s);
@@ -104,6 +124,7 @@ export function recordAudit(ctx: ServiceContext, input: AuditInput): void {
     entity: input.entity,
     entity_id: String(input.entityId),
     study_id: input.studyId ?? null,
+    subject_id: input.subjectId ?? null,
     changes: JSON.stringify(input.changes),
     reason: input.reason ?? null,
   };
