@@ -2,7 +2,7 @@
  * The one dispatch table: channel → permission → core call. Both hosts (Electron IPC in main/, HTTP in web/) and the CLI
  * call `dispatch`; nothing else reaches the services from outside.
  */
-import type { ApiResult, ChannelName, OutputOf, ParsedInputOf, Role, SessionUser } from './api';
+import type { ApiResult, AuditEntry, ChannelName, OutputOf, ParsedInputOf, Role, SessionUser } from './api';
 import { contract } from './api';
 import * as studyAccess from './core/accounts/access';
 import * as accounts from './core/accounts/accounts';
@@ -20,6 +20,11 @@ import * as lock from './core/lock/lock';
 import * as settings from './core/settings/settings';
 import * as signatures from './core/signatures/signatures';
 import * as studies from './core/studies/studies';
+import * as subjectLists from './core/subjects/lists';
+import * as subjectSetup from './core/subjects/setup';
+import * as subjects from './core/subjects/subjects';
+import { proposeNumber } from './core/subjects/numbering';
+import { redactChanges, seesPersonalFields } from './core/subjects/privacy';
 import { parseInput } from './core/validation';
 
 /** What a host keeps per window (desktop) or per browser session: who is signed in. */
@@ -63,6 +68,8 @@ interface Handler<C extends ChannelName> {
 const ALL: readonly Role[] = ['admin', 'coordinator', 'investigator', 'monitor'];
 /** Who may set up and change studies and centers (monitors read only). Refined by the roles issue. */
 const STUDY_EDITORS: readonly Role[] = ['admin', 'coordinator', 'investigator'];
+/** Site staff: see personal fields of our own center's subjects and record subjects (monitors do neither). */
+const SITE_ROLES: readonly Role[] = ['admin', 'coordinator', 'investigator'];
 /** Who may read the whole audit trail (issue 3: audit viewer). */
 const AUDIT_READERS: readonly Role[] = ['admin', 'coordinator', 'investigator', 'monitor'];
 
@@ -74,6 +81,9 @@ function me(ctx: CallContext): SessionUser {
 /** Refuses a study / center the signed-in user is not assigned to (administrators: all). */
 const forStudy = (ctx: CallContext, studyId: number) => studyAccess.assertStudyAccess(ctx.db, me(ctx), studyId);
 const forCenter = (ctx: CallContext, centerId: number) => studyAccess.assertCenterAccess(ctx.db, me(ctx), centerId);
+const forSubject = (ctx: CallContext, subjectId: number) => studyAccess.assertSubjectAccess(ctx.db, me(ctx), subjectId);
+/** A subject write, then the subject as the caller may see it. */
+const subjectView = (ctx: CallContext, id: number) => subjects.getSubject(ctx.db, me(ctx), id);
 /** What a user who must change a temporary password may call until they have. */
 /** What a host in recovery mode answers; everything else is refused before the damaged database is touched. */
 const IN_RECOVERY: readonly ChannelName[] = ['app.info', 'recovery.status', 'recovery.restore'];
@@ -196,7 +206,10 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
   // non-administrators read the events of their assigned studies only
   'audit.list': {
     access: AUDIT_READERS,
-    run: (ctx, q) => trail.listAudit(ctx.db, q, studyAccess.visibleStudyIds(ctx.db, me(ctx))),
+    run: (ctx, q) => {
+      const page = trail.listAudit(ctx.db, q, studyAccess.visibleStudyIds(ctx.db, me(ctx)));
+      return { ...page, rows: auditForViewer(ctx, page.rows) };
+    },
   },
   'audit.actors': {
     access: AUDIT_READERS,
@@ -286,11 +299,100 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
     access: ALL,
     run: (ctx, i) => (
       studyAccess.assertRecordAccess(ctx.db, me(ctx), i.entity, i.entityId),
-      auditForRecord(ctx, i.entity, i.entityId)
+      auditForViewer(ctx, auditForRecord(ctx, i.entity, i.entityId))
     ),
   },
   'audit.verify': { access: ['admin'], run: (ctx) => verifyAuditChain(ctx.db.$client) },
+
+  // ---- subjects (issue 4) ----
+  'subjects.setup': {
+    access: ALL,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), subjectSetup.getSetup(ctx.db, i.studyId)),
+  },
+  'subjects.updateSetup': {
+    access: STUDY_EDITORS,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), subjectSetup.updateSetup(ctx, i.studyId, i.fields, i.reason)),
+  },
+  'subjects.approveConsentVersion': {
+    access: STUDY_EDITORS,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), subjectSetup.approveConsentVersion(ctx, i)),
+  },
+  'subjects.list': {
+    access: ALL,
+    run: (ctx, q) => (forStudy(ctx, q.studyId), subjectLists.listSubjects(ctx.db, me(ctx), q)),
+  },
+  'subjects.get': { access: ALL, run: (ctx, i) => (forSubject(ctx, i.id), subjectView(ctx, i.id)) },
+  'subjects.proposeNumber': {
+    access: SITE_ROLES,
+    run: (ctx, i) => {
+      forStudy(ctx, i.studyId);
+      const center = centers.getCenterRow(ctx.db, i.centerId);
+      if (center.studyId !== i.studyId)
+        throw new AppError('validation', 'subjects.centerOfOtherStudy', { field: 'centerId' });
+      const setup = subjectSetup.setupOf(ctx.db, i.studyId);
+      const pattern = i.kind === 'screening' ? setup.screeningPattern : setup.subjectPattern;
+      return { number: proposeNumber(ctx.db, i.studyId, i.kind, pattern, center.code) };
+    },
+  },
+  'subjects.register': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), subjectView(ctx, subjects.registerSubject(ctx, i))),
+  },
+  'subjects.update': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forSubject(ctx, i.id), subjects.updateSubject(ctx, i), subjectView(ctx, i.id)),
+  },
+  'subjects.recordConsent': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forSubject(ctx, i.subjectId), subjects.recordConsent(ctx, i), subjectView(ctx, i.subjectId)),
+  },
+  'subjects.screen': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forSubject(ctx, i.id), subjects.screenSubject(ctx, i), subjectView(ctx, i.id)),
+  },
+  'subjects.enrollmentCheck': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forSubject(ctx, i.id), subjects.enrollmentCheck(ctx.db, i.id)),
+  },
+  'subjects.enroll': {
+    access: SITE_ROLES,
+    run: async (ctx, i) => {
+      forSubject(ctx, i.id);
+      await subjects.enrollSubject(ctx, me(ctx), i);
+      return subjectView(ctx, i.id);
+    },
+  },
+  'subjects.changeStatus': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forSubject(ctx, i.id), subjects.changeSubjectStatus(ctx, i), subjectView(ctx, i.id)),
+  },
+  'subjects.reconsentList': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), subjectLists.reconsentList(ctx.db, i.studyId)),
+  },
+  'subjects.enrollmentSummary': {
+    access: ALL,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), subjectLists.enrollmentSummary(ctx.db, i.studyId)),
+  },
+  'subjects.screeningLog': {
+    access: ALL,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), subjectLists.screeningLog(ctx.db, i.studyId, i.centerId)),
+  },
+  'subjects.enrollmentLog': {
+    access: ALL,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), subjectLists.enrollmentLog(ctx.db, i.studyId, i.centerId)),
+  },
+  'subjects.identificationList': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), subjectLists.identificationList(ctx.db, i.studyId)),
+  },
 };
+
+/** Audit events as the caller may read them: a monitor never sees personal fields, not even as old → new values. */
+function auditForViewer(ctx: CallContext, entries: AuditEntry[]): AuditEntry[] {
+  if (seesPersonalFields(me(ctx).role)) return entries;
+  return entries.map((e) => ({ ...e, changes: redactChanges(e.changes) }));
+}
 
 function inRecovery(ctx: CallContext): RecoveryState {
   if (!ctx.host.recovery) throw new AppError('bad_request', 'recovery.notActive');

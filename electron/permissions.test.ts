@@ -60,6 +60,26 @@ const EXPECTED: Record<string, Expected> = {
   // only while the database is damaged at start-up (nobody signed in; the backup's administrator authorises)
   'recovery.status': 'recovery',
   'recovery.restore': 'recovery',
+
+  // subjects: monitors read de-identified views only; site staff record; the identification list is site-only
+  'subjects.setup': EVERYONE,
+  'subjects.updateSetup': EDITORS,
+  'subjects.approveConsentVersion': EDITORS,
+  'subjects.list': EVERYONE,
+  'subjects.get': EVERYONE,
+  'subjects.proposeNumber': EDITORS,
+  'subjects.register': EDITORS,
+  'subjects.update': EDITORS,
+  'subjects.recordConsent': EDITORS,
+  'subjects.screen': EDITORS,
+  'subjects.enrollmentCheck': EDITORS,
+  'subjects.enroll': EDITORS,
+  'subjects.changeStatus': EDITORS,
+  'subjects.reconsentList': EDITORS,
+  'subjects.enrollmentSummary': EVERYONE,
+  'subjects.screeningLog': EVERYONE,
+  'subjects.enrollmentLog': EVERYONE,
+  'subjects.identificationList': EDITORS,
 };
 
 /** Everything a monitor may call — reads and their own session only. Written out, not derived. */
@@ -79,6 +99,12 @@ const MONITOR_MAY: readonly string[] = [
   'audit.forRecord',
   'audit.list',
   'audit.actors',
+  'subjects.setup',
+  'subjects.list',
+  'subjects.get',
+  'subjects.enrollmentSummary',
+  'subjects.screeningLog',
+  'subjects.enrollmentLog',
 ];
 
 const mayCall = (e: Expected, role: Role | null): boolean =>
@@ -137,7 +163,7 @@ describe('permission matrix', () => {
   it('lets a monitor call reads and its own session only', () => {
     const monitorMay = channelNames.filter((c) => mayCall(EXPECTED[c] ?? [], 'monitor'));
     expect(monitorMay.sort()).toEqual([...MONITOR_MAY].sort());
-    for (const c of channelNames.filter((c) => /\.(create|update|changeStatus|setActive|sign|restore|now)$/.test(c))) {
+    for (const c of channelNames.filter((c) => /\.(create|update|changeStatus|setActive|sign|restore|now|register|screen|enroll|recordConsent|updateSetup|approveConsentVersion|identificationList)$/.test(c))) {
       expect(monitorMay, c).not.toContain(c);
     }
   });

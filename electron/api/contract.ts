@@ -250,6 +250,7 @@ const usernameRule = z
  */
 const auditFilters = z.object({
   studyId: id.optional(),
+  subjectId: id.optional(),
   entity: z
     .string()
     .regex(/^[a-z_]{1,30}$/)

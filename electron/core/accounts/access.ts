@@ -4,7 +4,7 @@
  * to it in the same transaction.
  */
 import { and, eq } from 'drizzle-orm';
-import { centers, userStudies } from '../../../db/schema';
+import { centers, subjects, userStudies } from '../../../db/schema';
 import type { Role } from '../../api';
 import type { ParsedInputOf, StudyDetail } from '../../api/contract';
 import { recordAudit } from '../audit/audit';
@@ -58,6 +58,14 @@ export function assertCenterAccess(db: AppDb, viewer: Viewer, centerId: number):
   assertStudyAccess(db, viewer, row.studyId);
 }
 
+/** The study of a subject, checked like the study itself; returns the study id. */
+export function assertSubjectAccess(db: AppDb, viewer: Viewer, subjectId: number): number {
+  const row = db.select({ studyId: subjects.studyId }).from(subjects).where(eq(subjects.id, subjectId)).get();
+  if (!row) throw notFound('subject');
+  assertStudyAccess(db, viewer, row.studyId);
+  return row.studyId;
+}
+
 /**
  * Creates a study; a non-administrator who creates it is assigned to it (one transaction: the study, its audit event,
  * the assignment and its audit event land together or not at all).
@@ -97,6 +105,8 @@ export function assertRecordAccess(db: AppDb, viewer: Viewer, entity: string, en
   const n = Number(entityId);
   if (entity === 'study' && Number.isInteger(n)) return assertStudyAccess(db, viewer, n);
   if (entity === 'center' && Number.isInteger(n)) return assertCenterAccess(db, viewer, n);
+  if (entity === 'subject' && Number.isInteger(n)) return void assertSubjectAccess(db, viewer, n);
+  if (entity === 'subject_setup' && Number.isInteger(n)) return assertStudyAccess(db, viewer, n);
   if (entity === 'user' && n === viewer.id) return;
   throw new AppError('forbidden', 'errors.forbidden');
 }

@@ -40,15 +40,7 @@ export interface AuditInput {
     | 'enroll'
     | 'cap_override';
   entity:
-    | 'study'
-    | 'center'
-    | 'user'
-    | 'setting'
-    | 'backup'
-    | 'database'
-    | 'subject'
-    | 'subject_setup'
-    | 'consent_version';
+    'study' | 'center' | 'user' | 'setting' | 'backup' | 'database' | 'subject' | 'subject_setup' | 'consent_version';
   entityId: string | number;
   studyId?: number | null;
   /** the subject the event concerns (filters the trail by subject) */

@@ -50,6 +50,10 @@ function where(f: AuditFilters, scope: AuditScope): { sql: string; params: unkno
     clauses.push('study_id = ?');
     params.push(f.studyId);
   }
+  if (f.subjectId !== undefined) {
+    clauses.push('subject_id = ?');
+    params.push(f.subjectId);
+  }
   if (f.entity !== undefined) {
     clauses.push('entity = ?');
     params.push(f.entity);

@@ -33,7 +33,7 @@ export function listCenters(db: AppDb, studyId: number): Center[] {
   return db.select().from(centers).where(eq(centers.studyId, studyId)).orderBy(asc(centers.code)).all();
 }
 
-function getCenterRow(db: AppDb, id: number): CenterRow {
+export function getCenterRow(db: AppDb, id: number): CenterRow {
   const row = db.select().from(centers).where(eq(centers.id, id)).get();
   if (!row) throw notFound('center');
   return row;

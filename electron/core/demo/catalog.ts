@@ -544,3 +544,308 @@ export const REASONS = {
   centerClosedWithStudy: '研究结束，中心关闭',
   centerClosedOnTermination: '申办方终止研究，中心关闭',
 } as const;
+
+// ---------- subjects (issue 4) ----------
+
+/** What a criterion is about: screen-failure reasons name the criteria they stand for by these tags. */
+export type CriterionTag =
+  | 'consent'
+  | 'diagnosis'
+  | 'ecog'
+  | 'prior'
+  | 'measurable'
+  | 'organ'
+  | 'life'
+  | 'contraception'
+  | 'infection'
+  | 'cns'
+  | 'priorTarget'
+  | 'cardiac'
+  | 'pregnancy'
+  | 'washout'
+  | 'malignancy'
+  | 'transplant';
+
+export interface CriterionTemplate {
+  kind: 'inclusion' | 'exclusion';
+  tag: CriterionTag;
+  text: Bilingual;
+}
+
+/** Inclusion criteria every study has (I1, I2), then the optional ones. */
+export const BASE_INCLUSIONS: readonly CriterionTemplate[] = [
+  {
+    kind: 'inclusion',
+    tag: 'consent',
+    text: b('年龄≥18周岁，自愿签署书面知情同意书', 'Aged 18 years or older, written informed consent signed'),
+  },
+  {
+    kind: 'inclusion',
+    tag: 'diagnosis',
+    text: b('经组织病理学或细胞学确诊的{indication}', 'Histologically or cytologically confirmed {indication}'),
+  },
+];
+export const MORE_INCLUSIONS: readonly CriterionTemplate[] = [
+  { kind: 'inclusion', tag: 'ecog', text: b('ECOG体能状态评分0–2分', 'ECOG performance status 0–2') },
+  {
+    kind: 'inclusion',
+    tag: 'prior',
+    text: b('既往接受过至少2线系统治疗', 'At least 2 prior lines of systemic therapy'),
+  },
+  { kind: 'inclusion', tag: 'measurable', text: b('至少有一处可测量病灶', 'At least one measurable lesion') },
+  {
+    kind: 'inclusion',
+    tag: 'organ',
+    text: b(
+      '骨髓及主要器官功能满足要求（中性粒细胞≥1.0×10⁹/L，血小板≥50×10⁹/L，肌酐清除率≥40 mL/min）',
+      'Adequate bone marrow and organ function (ANC ≥ 1.0×10⁹/L, platelets ≥ 50×10⁹/L, CrCl ≥ 40 mL/min)',
+    ),
+  },
+  { kind: 'inclusion', tag: 'life', text: b('预期生存期≥3个月', 'Life expectancy of at least 3 months') },
+  {
+    kind: 'inclusion',
+    tag: 'contraception',
+    text: b(
+      '育龄期受试者同意在研究期间采取有效避孕措施',
+      'Participants of childbearing potential agree to use effective contraception',
+    ),
+  },
+];
+export const EXCLUSIONS: readonly CriterionTemplate[] = [
+  {
+    kind: 'exclusion',
+    tag: 'infection',
+    text: b('活动性乙型或丙型肝炎病毒感染，或HIV感染', 'Active hepatitis B or C infection, or HIV infection'),
+  },
+  { kind: 'exclusion', tag: 'cns', text: b('中枢神经系统受累', 'Central nervous system involvement') },
+  {
+    kind: 'exclusion',
+    tag: 'priorTarget',
+    text: b('既往接受过同靶点药物治疗', 'Prior therapy directed at the same target'),
+  },
+  {
+    kind: 'exclusion',
+    tag: 'cardiac',
+    text: b(
+      '严重心血管疾病（NYHA III–IV级心力衰竭，或6个月内发生心肌梗死）',
+      'Significant cardiovascular disease (NYHA class III–IV heart failure, or myocardial infarction within 6 months)',
+    ),
+  },
+  { kind: 'exclusion', tag: 'pregnancy', text: b('妊娠期或哺乳期女性', 'Pregnant or breastfeeding') },
+  {
+    kind: 'exclusion',
+    tag: 'washout',
+    text: b('首次给药前4周内接受过其他研究药物', 'Another investigational drug within 4 weeks before the first dose'),
+  },
+  {
+    kind: 'exclusion',
+    tag: 'malignancy',
+    text: b('5年内患有其他活动性恶性肿瘤', 'Another active malignancy within 5 years'),
+  },
+  {
+    kind: 'exclusion',
+    tag: 'transplant',
+    text: b('6个月内接受过异基因造血干细胞移植', 'Allogeneic stem cell transplantation within 6 months'),
+  },
+];
+
+export interface ScreenFailureTemplate {
+  code: string;
+  label: Bilingual;
+  /** the criteria a subject failing for this reason fails (any criterion when null) */
+  tags: readonly CriterionTag[] | null;
+  weight: number;
+  details: readonly string[];
+}
+export const SCREEN_FAILURE_REASONS: readonly ScreenFailureTemplate[] = [
+  {
+    code: 'IE',
+    label: b('不符合入选/排除标准', 'Eligibility criteria not met'),
+    tags: null,
+    weight: 6,
+    details: ['经研究者评估不符合入选标准', '筛选期检查发现不符合方案要求'],
+  },
+  {
+    code: 'LAB',
+    label: b('实验室检查不符合要求', 'Laboratory values out of range'),
+    tags: ['organ'],
+    weight: 5,
+    details: ['血小板 32×10⁹/L', '中性粒细胞 0.6×10⁹/L', '肌酐清除率 28 mL/min', '总胆红素 3.2×ULN'],
+  },
+  {
+    code: 'ECOG',
+    label: b('体能状态评分不符合', 'Performance status not eligible'),
+    tags: ['ecog'],
+    weight: 2,
+    details: ['ECOG 3分'],
+  },
+  {
+    code: 'PRIOR',
+    label: b('既往治疗不符合要求', 'Prior therapy not eligible'),
+    tags: ['prior', 'priorTarget'],
+    weight: 3,
+    details: ['既往仅接受1线治疗', '既往接受过BCMA靶向治疗'],
+  },
+  {
+    code: 'MEAS',
+    label: b('无可测量病灶', 'No measurable disease'),
+    tags: ['measurable'],
+    weight: 2,
+    details: ['基线影像学评估无可测量病灶'],
+  },
+  {
+    code: 'INF',
+    label: b('活动性感染', 'Active infection'),
+    tags: ['infection'],
+    weight: 3,
+    details: ['HBV-DNA 2.3×10³ IU/mL', '抗HCV抗体阳性，HCV-RNA阳性'],
+  },
+  {
+    code: 'CNS',
+    label: b('中枢神经系统受累', 'CNS involvement'),
+    tags: ['cns'],
+    weight: 1,
+    details: ['头颅MRI提示中枢神经系统受累'],
+  },
+  {
+    code: 'CARD',
+    label: b('心脏功能不符合要求', 'Cardiac function not eligible'),
+    tags: ['cardiac'],
+    weight: 2,
+    details: ['LVEF 38%', 'QTcF 512 ms'],
+  },
+  { code: 'PREG', label: b('妊娠或哺乳', 'Pregnant or breastfeeding'), tags: ['pregnancy'], weight: 1, details: [] },
+  {
+    code: 'WASH',
+    label: b('洗脱期不足', 'Washout period not completed'),
+    tags: ['washout'],
+    weight: 1,
+    details: ['末次化疗距首次给药不足4周'],
+  },
+  {
+    code: 'MAL',
+    label: b('合并其他恶性肿瘤', 'Another active malignancy'),
+    tags: ['malignancy'],
+    weight: 1,
+    details: [],
+  },
+  {
+    code: 'TX',
+    label: b('近期接受过造血干细胞移植', 'Recent stem cell transplantation'),
+    tags: ['transplant'],
+    weight: 1,
+    details: [],
+  },
+];
+
+/** Why an enrolled subject left the study: details by withdrawal reason (db/schema/vocabulary withdrawalReasons). */
+export const WITHDRAWAL_DETAILS = {
+  consent_withdrawn: ['受试者因个人原因撤回知情同意', '受试者及家属要求退出研究', '受试者转至外院继续治疗'],
+  adverse_event: ['3级血小板减少持续未恢复', '4级中性粒细胞减少伴发热', '3级肝功能异常', '细胞因子释放综合征3级'],
+  physician_decision: ['疾病进展，研究者判断不宜继续治疗', '研究者判断受试者无法从研究治疗中获益'],
+  lost_to_follow_up: ['多次电话联系未果', '受试者更换联系方式后失访'],
+  death: ['疾病进展死亡', '重症感染死亡'],
+  other: ['受试者移居外地', '研究药物供应中断'],
+} as const;
+export const WITHDRAWAL_WEIGHTS = {
+  consent_withdrawn: 30,
+  adverse_event: 24,
+  physician_decision: 18,
+  lost_to_follow_up: 14,
+  death: 8,
+  other: 6,
+} as const;
+
+/** Given names by sex (the demo's subjects: names match the recorded sex). */
+export const GIVEN_NAMES_F = [
+  '晓红',
+  '丽娟',
+  '文静',
+  '海燕',
+  '芳',
+  '艳',
+  '秀英',
+  '慧',
+  '静',
+  '敏',
+  '玲',
+  '丹',
+  '萍',
+  '颖',
+  '婷',
+  '欣',
+  '怡',
+  '春梅',
+  '雅琴',
+  '红梅',
+  '亚楠',
+  '淑珍',
+];
+export const GIVEN_NAMES_M = [
+  '建国',
+  '明华',
+  '志强',
+  '伟',
+  '军',
+  '磊',
+  '洋',
+  '勇',
+  '杰',
+  '涛',
+  '超',
+  '鹏',
+  '晨',
+  '宇',
+  '宁',
+  '晓东',
+  '永刚',
+  '立新',
+  '振宇',
+  '文博',
+  '思远',
+  '晓峰',
+  '国庆',
+  '建华',
+  '卫东',
+  '一鸣',
+  '嘉宁',
+  '少华',
+];
+
+/** The first letter of each name character's pinyin (subject initials are written from the pinyin). */
+export const PINYIN_INITIAL: Readonly<Record<string, string>> = Object.fromEntries(
+  (
+    'W王 L李 Z张 L刘 C陈 Y杨 H黄 Z赵 W吴 Z周 X徐 S孙 M马 Z朱 H胡 G郭 H何 G高 L林 L罗 Z郑 L梁 X谢 S宋 T唐 X许 H韩 F冯 ' +
+    'D邓 C曹 P彭 Z曾 X肖 T田 D董 Y袁 P潘 J蒋 C蔡 Y余 D杜 Y叶 C程 S苏 W魏 L吕 D丁 R任 S沈 Y姚 L卢 J姜 C崔 Z钟 T谭 L陆 ' +
+    'W汪 F范 J金 S石 L廖 J贾 X夏 W韦 F方 B白 Z邹 M孟 X熊 Q秦 Q邱 J江 Y尹 X薛 D段 L雷 H侯 L龙 S史 T陶 L黎 H贺 G顾 M毛 ' +
+    'H郝 G龚 S邵 W万 Q钱 Y严 W武 D戴 K孔 T汤 ' +
+    'J建 G国 M明 H华 X晓 H红 L丽 J娟 Z志 Q强 W文 J静 H海 Y燕 W伟 F芳 J军 L磊 Y洋 Y勇 Y艳 J杰 T涛 C超 X秀 Y英 H慧 M敏 ' +
+    'P鹏 L玲 D丹 P萍 C晨 Y颖 Y宇 T婷 N宁 X欣 Y怡 D东 Y永 G刚 C春 M梅 L立 X新 Y雅 Q琴 Z振 B博 S思 Y远 F峰 Q庆 Y亚 N楠 ' +
+    'W卫 S淑 Z珍 Y一 M鸣 J嘉 S少'
+  )
+    .split(' ')
+    .map((pair) => [pair.slice(1), pair[0]!]),
+);
+
+/** Administrative division codes (the first 6 digits of an ID-card number): mostly Beijing, some neighbours. */
+export const ID_REGIONS = [
+  '110101',
+  '110102',
+  '110105',
+  '110106',
+  '110107',
+  '110108',
+  '110111',
+  '110112',
+  '110114',
+  '110115',
+  '120101',
+  '120104',
+  '130102',
+  '130602',
+  '140105',
+  '150102',
+  '210102',
+  '370102',
+  '410105',
+];

@@ -7,11 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { signatures, studies, users } from '../../../db/schema';
+import { signatures, studies, subjects, users } from '../../../db/schema';
 import type { SignatureView } from '../../api/contract';
 import { verifyPassword } from '../accounts/passwords';
 import { recordAudit } from '../audit/audit';
-import type { AppDb, ServiceContext } from '../context';
+import type { AppDb, ServiceContext, Tx } from '../context';
 import { AppError, fieldError, notFound } from '../errors';
 
 /** What a record kind gives the signature service: the content a signature vouches for, and the record's study. */
@@ -24,6 +24,8 @@ interface Signable {
   meanings: readonly string[];
   /** current signed content; throws notFound for a missing record, a field error when the record cannot be signed */
   load(db: AppDb, entityId: number): SignedRecord;
+  /** after a signature is written, in its transaction (a record that keeps a "signed" flag for fast lists) */
+  onSigned?(tx: Tx, entityId: number, meaning: string): void;
 }
 
 /** The record kinds that can be signed. Adding one (eligibility, AE assessment, …) is one entry here. */
@@ -45,7 +47,37 @@ export const signables = {
       };
     },
   },
+  subject: {
+    meanings: ['eligibility_confirmed', 'over_cap_enrollment_approved'],
+    load: (db, id) => {
+      const s = db.select().from(subjects).where(eq(subjects.id, id)).get();
+      if (!s) throw notFound('subject');
+      if (!s.screeningDate || s.status === 'screen_failed')
+        throw fieldError('validation', 'entityId', 'subjects.notEligible');
+      return { studyId: s.studyId, content: subjectSignedContent(s) };
+    },
+    onSigned: (tx, id, meaning) => {
+      if (meaning === 'eligibility_confirmed')
+        tx.update(subjects).set({ eligibilityConfirmed: true }).where(eq(subjects.id, id)).run();
+    },
+  },
 } as const satisfies Record<string, Signable>;
+
+/**
+ * What an investigator's eligibility confirmation vouches for: who was screened, when, and the checklist. A change of
+ * any of these afterwards invalidates the signature (core/subjects clears the subject's "confirmed" flag).
+ */
+export function subjectSignedContent(s: typeof subjects.$inferSelect): Record<string, unknown> {
+  return {
+    screeningNumber: s.screeningNumber,
+    initials: s.initials,
+    sex: s.sex,
+    birthDate: s.birthDate,
+    birthYear: s.birthYear,
+    screeningDate: s.screeningDate,
+    eligibility: s.eligibility,
+  };
+}
 
 export type SignableEntity = keyof typeof signables;
 export const signableEntities = Object.keys(signables) as SignableEntity[];
@@ -108,68 +140,97 @@ export async function sign(
   assertSignable(input.entity, input.meaning);
   const entity = input.entity;
   if (ctx.actor.id === null) throw new AppError('unauthenticated', 'errors.unauthenticated');
-  const signer = ctx.db.select().from(users).where(eq(users.id, ctx.actor.id)).get();
-  if (!signer || !signer.active) throw new AppError('unauthenticated', 'errors.unauthenticated');
   // the record must exist and be signable before the password is even checked
   const before = signables[entity].load(ctx.db, input.entityId);
+  const signer = await verifySigner(ctx, input.password, { ...input, entity, studyId: before.studyId });
 
-  const passwordOk = await verifyPassword(input.password, signer.passwordHash); // slow: outside the transaction
-  if (!passwordOk) {
-    ctx.db.transaction(
-      () =>
-        recordAudit(ctx, {
-          action: 'sign_failed',
-          entity,
-          entityId: input.entityId,
-          studyId: before.studyId,
-          changes: { meaning: [null, input.meaning] },
-          reason: 'wrong password',
-        }),
-      { behavior: 'immediate' },
-    );
-    // 'validation', not 'unauthenticated': the session is fine (the renderer signs out on 'unauthenticated')
-    throw fieldError('validation', 'password', 'signatures.wrongPassword');
-  }
-
-  const id = ctx.db.transaction(
-    (tx) => {
-      // read again inside the write lock: what is hashed is what is in the database now
-      const record = signables[entity].load(ctx.db, input.entityId);
-      const hash = contentHash(record.content);
-      const row = tx
-        .insert(signatures)
-        .values({
-          entity,
-          entityId: String(input.entityId),
-          studyId: record.studyId,
-          meaning: input.meaning,
-          signerId: signer.id,
-          signerName: signer.displayName,
-          signedAt: ctx.now().toISOString(),
-          contentHash: hash,
-          content: canonicalJson(record.content),
-        })
-        .returning({ id: signatures.id })
-        .get();
-      recordAudit(ctx, {
-        action: 'sign',
-        entity,
-        entityId: input.entityId,
-        studyId: record.studyId,
-        changes: {
-          meaning: [null, input.meaning],
-          signerName: [null, signer.displayName],
-          contentHash: [null, hash],
-          ...Object.fromEntries(Object.entries(record.content).map(([k, v]) => [k, [null, v ?? null]])),
-        },
-      });
-      return row.id;
-    },
-    { behavior: 'immediate' },
-  );
+  const id = ctx.db.transaction((tx) => writeSignature(ctx, tx, signer, entity, input.entityId, input.meaning), {
+    behavior: 'immediate',
+  });
   const latest = signaturesFor(ctx.db, entity, input.entityId).find((s) => s.id === id);
   if (!latest) throw notFound('signature');
   return latest;
+}
+
+/**
+ * Writes a signature and its audit event inside the caller's transaction, the signer's password already checked (sign,
+ * or a service that signs as part of a change, e.g. an over-cap enrollment). Returns the signature id.
+ */
+export function writeSignature(
+  ctx: ServiceContext,
+  tx: Tx,
+  signer: { id: number; displayName: string },
+  entity: SignableEntity,
+  entityId: number,
+  meaning: string,
+): number {
+  assertSignable(entity, meaning);
+  // read inside the write lock: what is hashed is what is in the database now
+  const record = signables[entity].load(ctx.db, entityId);
+  const hash = contentHash(record.content);
+  const row = tx
+    .insert(signatures)
+    .values({
+      entity,
+      entityId: String(entityId),
+      studyId: record.studyId,
+      meaning,
+      signerId: signer.id,
+      signerName: signer.displayName,
+      signedAt: ctx.now().toISOString(),
+      contentHash: hash,
+      content: canonicalJson(record.content),
+    })
+    .returning({ id: signatures.id })
+    .get();
+  const hook: Signable['onSigned'] = (signables[entity] as Signable).onSigned;
+  hook?.(tx, entityId, meaning);
+  recordAudit(ctx, {
+    action: 'sign',
+    entity,
+    entityId,
+    studyId: record.studyId,
+    subjectId: entity === 'subject' ? entityId : null,
+    changes: {
+      meaning: [null, meaning],
+      signerName: [null, signer.displayName],
+      contentHash: [null, hash],
+      ...Object.fromEntries(Object.entries(record.content).map(([k, v]) => [k, [null, v ?? null]])),
+    },
+  });
+  return row.id;
+}
+
+/**
+ * Checks the signer's password for a signature (slow: call it outside any transaction). A wrong one is recorded as a
+ * failed signature attempt and refused on `field`.
+ */
+export async function verifySigner(
+  ctx: ServiceContext,
+  password: string,
+  attempt: { entity: SignableEntity; entityId: number; meaning: string; studyId: number | null },
+  field = 'password',
+  messageKey = 'signatures.wrongPassword',
+): Promise<{ id: number; displayName: string }> {
+  if (ctx.actor.id === null) throw new AppError('unauthenticated', 'errors.unauthenticated');
+  const signer = ctx.db.select().from(users).where(eq(users.id, ctx.actor.id)).get();
+  if (!signer || !signer.active) throw new AppError('unauthenticated', 'errors.unauthenticated');
+  if (await verifyPassword(password, signer.passwordHash)) return signer;
+  ctx.db.transaction(
+    () =>
+      recordAudit(ctx, {
+        action: 'sign_failed',
+        entity: attempt.entity,
+        entityId: attempt.entityId,
+        studyId: attempt.studyId,
+        subjectId: attempt.entity === 'subject' ? attempt.entityId : null,
+        changes: { meaning: [null, attempt.meaning] },
+        reason: 'wrong password',
+      }),
+    { behavior: 'immediate' },
+  );
+  // 'validation', not 'unauthenticated': the session is fine (the renderer signs out on 'unauthenticated')
+  throw fieldError('validation', field, messageKey);
 }
 
 /** Every signature of a record, newest first, each with `valid` (content unchanged) and `superseded`. */
