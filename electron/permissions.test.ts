@@ -163,7 +163,11 @@ describe('permission matrix', () => {
   it('lets a monitor call reads and its own session only', () => {
     const monitorMay = channelNames.filter((c) => mayCall(EXPECTED[c] ?? [], 'monitor'));
     expect(monitorMay.sort()).toEqual([...MONITOR_MAY].sort());
-    for (const c of channelNames.filter((c) => /\.(create|update|changeStatus|setActive|sign|restore|now|register|screen|enroll|recordConsent|updateSetup|approveConsentVersion|identificationList)$/.test(c))) {
+    for (const c of channelNames.filter((c) =>
+      /\.(create|update|changeStatus|setActive|sign|restore|now|register|screen|enroll|recordConsent|updateSetup|approveConsentVersion|identificationList)$/.test(
+        c,
+      ),
+    )) {
       expect(monitorMay, c).not.toContain(c);
     }
   });

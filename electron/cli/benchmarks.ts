@@ -1,7 +1,9 @@
 /**
  * The figures of `npm run bench`, measured on real files in a temp folder: opening + migrating a fresh database, seeding
- * the demo data, and the handler time of the study list and study detail through `dispatch` (as the renderer calls them),
- * each beside the same SQL run directly by better-sqlite3, so that the cost of the table, validation and drizzle shows.
+ * the demo data, the handler time of the study list and study detail, and of the subject screens of the study with the
+ * most subjects (5,000 in the large seed: list pages, per-center enrollment summary, enrollment of one subject), through
+ * `dispatch` (as the renderer calls them), each read beside the same SQL run directly by better-sqlite3, so that the cost
+ * of the table, validation and drizzle shows.
  */
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,9 +14,10 @@ import * as schema from '../../db/schema';
 import { contract, type InputOf, type SessionUser } from '../api/contract';
 import type { AppDb } from '../core/context';
 import { createRng } from '../core/demo/prng';
-import { seedDemo, type SeedReport } from '../core/demo/seed';
+import { DEMO_ACCOUNTS, seedDemo, type SeedReport } from '../core/demo/seed';
 import type { DemoScale } from '../core/demo/plan';
 import { getStudy, listStudies } from '../core/studies/studies';
+import { ENROLLMENT_SUMMARY_SQL, subjectListSql } from '../core/subjects/lists';
 import { parseInput } from '../core/validation';
 import { dispatch, type HostContext, type Session } from '../handlers';
 import { backupToFolder } from '../core/backup/backup';
@@ -39,6 +42,8 @@ export interface BenchOptions {
 
 /** ms budget per call the issue names for the study screens (p95) */
 const TARGET_MS = 20;
+/** ms budgets (p95) of issue 4: a subject list page, the per-center enrollment summary, one enrollment */
+const SUBJECT_TARGETS = { list: 30, summary: 30, enroll: 10 } as const;
 
 /** nearest-rank percentile of a sample */
 export function percentile(sample: readonly number[], p: number): number {
@@ -110,7 +115,8 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
       io.out(
         `seed.small            ${(small.ms / 1000).toFixed(2)} s (plan ${(small.r.ms.plan / 1000).toFixed(3)} s, ` +
           `accounts/scrypt ${(small.r.ms.accounts / 1000).toFixed(2)} s, data ${(small.r.ms.data / 1000).toFixed(3)} s: ` +
-          `${small.r.studies} studies, ${small.r.centers} centers, ${small.r.auditEvents} audit events)`,
+          `${small.r.studies} studies, ${small.r.centers} centers, ${small.r.subjects} subjects, ` +
+          `${small.r.auditEvents} audit events)`,
       );
       add({ name: 'seed.small', value: small.ms / 1000, unit: 's', better: 'lower' });
     }
@@ -125,11 +131,14 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
       0.5,
     );
     const last = seeds.at(-1)!;
-    const rows = last.r.studies + last.r.centers + last.r.auditEvents;
+    const w = last.r;
+    // rows written besides the subjects' numbers and the set-ups: studies, centers, subjects, consents, signatures, audit
+    const rows = w.studies + w.centers + w.subjects + w.consents + w.signatures + w.auditEvents;
     io.out(
-      `seed.${scale}            ${(seedTotal / 1000).toFixed(2)} s median of ${seeds.length} (plan ${(last.r.ms.plan / 1000).toFixed(3)} s, accounts/scrypt ` +
-        `${(last.r.ms.accounts / 1000).toFixed(2)} s, data ${(seedData / 1000).toFixed(3)} s: ${last.r.studies} studies, ` +
-        `${last.r.centers} centers, ${last.r.auditEvents} audit events, ${Math.round(rows / (seedData / 1000))} rows/s)`,
+      `seed.${scale}            ${(seedTotal / 1000).toFixed(2)} s median of ${seeds.length} (plan ${(w.ms.plan / 1000).toFixed(3)} s, accounts/scrypt ` +
+        `${(w.ms.accounts / 1000).toFixed(2)} s, data ${(seedData / 1000).toFixed(3)} s: ${w.studies} studies, ` +
+        `${w.centers} centers, ${w.subjects} subjects, ${w.consents} consents, ${w.signatures} signatures, ` +
+        `${w.auditEvents} audit events, ${Math.round(rows / (seedData / 1000))} rows/s)`,
     );
     add({ name: `seed.${scale}`, value: seedTotal / 1000, unit: 's', better: 'lower' });
     add({ name: `seed.${scale}.data`, value: seedData / 1000, unit: 's', better: 'lower' });
@@ -197,6 +206,8 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
     add({ name: 'studies.get.p95', value: getP95, unit: 'ms', target: TARGET_MS, better: 'lower' });
     add({ name: 'studies.get.raw.p95', value: getRawP95, unit: 'ms', better: 'lower' });
 
+    for (const r of await benchSubjects({ host, admin: session, baseDate: last.r.baseDate, n, io })) add(r);
+
     // --- backup (online backup API, verified: integrity, foreign keys, audit chain) and verify of the seeded file
     let t0 = performance.now();
     const copy = await backupToFolder(sqlite, path.join(dir, 'backups'));
@@ -218,6 +229,214 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
     if (r.target !== undefined && r.value > r.target)
       io.out(`OVER TARGET: ${r.name} ${r.value} ${r.unit} > ${r.target}`);
   }
+  return results;
+}
+
+/**
+ * The subject screens on the study with the most subjects, through the handler table: list pages (filters, search, sort,
+ * offsets) as an administrator and as a coordinator assigned to the study, the per-center enrollment summary, and
+ * enrollment of one subject at a time (registration, consent and eligible screening prepared beforehand, untimed).
+ */
+async function benchSubjects(args: {
+  host: HostContext;
+  admin: Session;
+  baseDate: string;
+  n: (quick: number, full: number) => number;
+  io: CliIo;
+}): Promise<BenchResult[]> {
+  const { host, admin, baseDate, n, io } = args;
+  const sqlite = host.db.$client;
+  const results: BenchResult[] = [];
+  const call = async <T = unknown>(session: Session, channel: string, payload: unknown): Promise<T> => {
+    const res = await dispatch(host, session, channel, payload);
+    if (!res.ok) throw new Error(`${channel} failed: ${JSON.stringify(res.error)}`);
+    return res.value as T;
+  };
+  // the enrolling study with the most subjects (the large seed's 5,000-subject study)
+  const study = sqlite
+    .prepare(
+      `SELECT s.study_id AS id, count(*) AS n FROM subjects s JOIN studies st ON st.id = s.study_id
+       WHERE st.status = 'enrolling' GROUP BY s.study_id ORDER BY n DESC, s.study_id LIMIT 1`,
+    )
+    .get() as { id: number; n: number };
+  const centers = sqlite
+    .prepare(
+      `SELECT c.id, c.code, c.is_own AS own, c.status, c.hard_cap - (SELECT count(*) FROM subjects s
+         WHERE s.center_id = c.id AND s.enrollment_date IS NOT NULL) AS room
+       FROM centers c WHERE c.study_id = ? ORDER BY c.code`,
+    )
+    .all(study.id) as { id: number; code: string; own: number; status: string; room: number | null }[];
+  const own = centers.find((c) => c.own === 1)!;
+  const other = centers.find((c) => c.own === 0) ?? own;
+  // where the bench enrolls: an active center with the most room under its hard cap (ours when it has none)
+  const roomOf = (c: (typeof centers)[number]) => (c.room === null ? Infinity : c.room) + c.own * 0.5;
+  const target = centers.filter((c) => c.status === 'active').sort((a, b) => roomOf(b) - roomOf(a))[0]!;
+
+  // the demo coordinator, past the temporary password, assigned to this study too
+  const demo = DEMO_ACCOUNTS.find((a) => a.role === 'coordinator')!;
+  const coordinator: Session = { user: null };
+  await call(coordinator, 'auth.login', { username: demo.username, password: demo.password });
+  const newPassword = `${demo.password}-bench`;
+  await call(coordinator, 'auth.changePassword', { currentPassword: demo.password, newPassword });
+  const assigned = (
+    sqlite.prepare('SELECT study_id AS id FROM user_studies WHERE user_id = ?').all(coordinator.user!.id) as {
+      id: number;
+    }[]
+  ).map((x) => x.id);
+  await call(admin, 'users.assignStudies', {
+    id: coordinator.user!.id,
+    studyIds: [...new Set([...assigned, study.id])],
+    reason: 'bench',
+  });
+
+  // --- list pages: the filters, searches, sorts and offsets of the screen
+  const screeningPrefix = (
+    sqlite
+      .prepare('SELECT screening_number AS s FROM subjects WHERE study_id = ? AND center_id = ? LIMIT 1')
+      .get(study.id, own.id) as { s: string }
+  ).s.slice(0, -2);
+  const variants: InputOf<'subjects.list'>[] = [
+    { studyId: study.id },
+    { studyId: study.id, status: 'on_treatment', sort: 'enrollmentDate', order: 'desc' },
+    { studyId: study.id, centerId: own.id, sort: 'screeningDate', order: 'desc', offset: 200 },
+    { studyId: study.id, search: screeningPrefix },
+    { studyId: study.id, status: 'screen_failed', sort: 'screeningDate', order: 'desc' },
+    { studyId: study.id, offset: Math.max(0, study.n - 100), limit: 100 },
+    { studyId: study.id, centerId: other.id, status: 'completed', sort: 'subjectNumber' },
+    { studyId: study.id, unconfirmed: true, sort: 'enrollmentDate', order: 'desc' },
+    { studyId: study.id, needsReconsent: true },
+    { studyId: study.id, arm: 'A', status: 'follow_up', sort: 'status', offset: 100 },
+    { studyId: study.id, sort: 'enrollmentDate', order: 'desc', offset: 1000, limit: 50 },
+    { studyId: study.id, search: 'zh' },
+  ];
+  const listN = n(120, 600);
+  const roles: { label: string; session: Session }[] = [
+    { label: 'administrator', session: admin },
+    { label: 'coordinator', session: coordinator },
+  ];
+  const byRole: number[][] = [];
+  for (const { session } of roles) {
+    byRole.push(await sample(listN, 24, (i) => call(session, 'subjects.list', variants[i % variants.length]!)));
+  }
+  const viaTable = byRole.flat();
+  const parsed = variants.map((v) => parseInput(contract['subjects.list'].input, v));
+  const statements = parsed.map((q) => {
+    const { count, page, params } = subjectListSql(q, { id: admin.user!.id, role: 'admin' });
+    return { count: sqlite.prepare(count), page: sqlite.prepare(page), params: { ...params }, q };
+  });
+  const raw = await sample(listN, 24, (i) => {
+    const st = statements[i % statements.length]!;
+    st.count.get(st.params);
+    st.page.all({ ...st.params, limit: st.q.limit, offset: st.q.offset });
+  });
+  const listP95 = percentile(viaTable, 0.95);
+  const listRawP95 = percentile(raw, 0.95);
+  io.out(
+    `subjects.list         p95 ${fmt(listP95)} (median ${fmt(percentile(viaTable, 0.5))}; administrator ` +
+      `${fmt(percentile(byRole[0]!, 0.95))}, coordinator ${fmt(percentile(byRole[1]!, 0.95))}), raw SQL p95 ` +
+      `${fmt(listRawP95)}, ×${(listP95 / listRawP95).toFixed(1)} — study of ${study.n} subjects, ${variants.length} ` +
+      `filter/sort/page variants, ${viaTable.length} calls`,
+  );
+  results.push(
+    { name: 'subjects.list.p95', value: listP95, unit: 'ms', target: SUBJECT_TARGETS.list, better: 'lower' },
+    { name: 'subjects.list.raw.p95', value: listRawP95, unit: 'ms', better: 'lower' },
+  );
+
+  // --- per-center enrollment summary
+  const summaryN = n(120, 600);
+  const summary = await sample(summaryN, 24, () => call(admin, 'subjects.enrollmentSummary', { studyId: study.id }));
+  const summaryStmt = sqlite.prepare(ENROLLMENT_SUMMARY_SQL);
+  const summaryRaw = await sample(summaryN, 24, () => summaryStmt.all({ studyId: study.id }));
+  const summaryP95 = percentile(summary, 0.95);
+  const summaryRawP95 = percentile(summaryRaw, 0.95);
+  io.out(
+    `subjects.enrollmentSummary p95 ${fmt(summaryP95)} (median ${fmt(percentile(summary, 0.5))}), raw SQL p95 ` +
+      `${fmt(summaryRawP95)}, ×${(summaryP95 / summaryRawP95).toFixed(1)} — ${centers.length} centers, ${summaryN} calls`,
+  );
+  results.push(
+    {
+      name: 'subjects.enrollmentSummary.p95',
+      value: summaryP95,
+      unit: 'ms',
+      target: SUBJECT_TARGETS.summary,
+      better: 'lower',
+    },
+    { name: 'subjects.enrollmentSummary.raw.p95', value: summaryRawP95, unit: 'ms', better: 'lower' },
+  );
+
+  // --- enrollment of one subject at a time, as the coordinator (in the large seed at our own center: no hard cap)
+  const setup = await call<{
+    currentConsentVersionId: number | null;
+    arms: { code: string }[];
+    criteria: { code: string; kind: string }[];
+  }>(coordinator, 'subjects.setup', { studyId: study.id });
+  const enrollN = n(20, 60);
+  const warmup = 3;
+  const ids: number[] = [];
+  const register: number[] = [];
+  const screen: number[] = [];
+  for (let i = 0; i < enrollN + warmup; i++) {
+    const { number } = await call<{ number: string }>(coordinator, 'subjects.proposeNumber', {
+      studyId: study.id,
+      centerId: target.id,
+      kind: 'screening',
+    });
+    let t = performance.now();
+    const subject = await call<{ id: number }>(coordinator, 'subjects.register', {
+      studyId: study.id,
+      centerId: target.id,
+      screeningNumber: number,
+      initials: 'BQ',
+      sex: i % 2 === 0 ? 'F' : 'M',
+      birthDate: '1968-03-15',
+      ...(target.own === 1
+        ? {
+            personal: {
+              name: '测试受试者',
+              recordNumber: `B${String(i).padStart(6, '0')}`,
+              idNumber: null,
+              phone: null,
+            },
+            consent: { consentVersionId: setup.currentConsentVersionId!, signedDate: baseDate, obtainedBy: 'bench' },
+          }
+        : {}),
+    });
+    register.push(performance.now() - t);
+    t = performance.now();
+    await call(coordinator, 'subjects.screen', {
+      id: subject.id,
+      screeningDate: baseDate,
+      eligibility: Object.fromEntries(setup.criteria.map((c) => [c.code, c.kind === 'inclusion'])),
+      outcome: 'eligible',
+    });
+    screen.push(performance.now() - t);
+    ids.push(subject.id);
+  }
+  const enroll: number[] = [];
+  for (const [i, id] of ids.entries()) {
+    // what the enrollment form shows first (untimed): the proposed number, target and cap
+    const check = await call<{ proposedSubjectNumber: string }>(coordinator, 'subjects.enrollmentCheck', { id });
+    const t = performance.now();
+    await call(coordinator, 'subjects.enroll', {
+      id,
+      enrollmentDate: baseDate,
+      subjectNumber: check.proposedSubjectNumber,
+      arm: setup.arms[0]?.code ?? null,
+    });
+    if (i >= warmup) enroll.push(performance.now() - t);
+  }
+  const enrollP95 = percentile(enroll, 0.95);
+  io.out(
+    `subjects.enroll       p95 ${fmt(enrollP95)} (median ${fmt(percentile(enroll, 0.5))}) — ${enroll.length} subjects ` +
+      `enrolled one by one at center ${target.code}${target.own ? ' (ours)' : ''} with their audit events ` +
+      `(registration p95 ${fmt(percentile(register, 0.95))}, ` +
+      `eligible screening p95 ${fmt(percentile(screen, 0.95))}, untimed in the figure)`,
+  );
+  results.push(
+    { name: 'subjects.enroll.p95', value: enrollP95, unit: 'ms', target: SUBJECT_TARGETS.enroll, better: 'lower' },
+    { name: 'subjects.register.p95', value: percentile(register, 0.95), unit: 'ms', better: 'lower' },
+    { name: 'subjects.screen.p95', value: percentile(screen, 0.95), unit: 'ms', better: 'lower' },
+  );
   return results;
 }
 

@@ -19,6 +19,7 @@ export async function seedDemoCommand(file: string, scale: DemoScale, io: CliIo)
     const r = await seedDemo(opened.db, { scale });
     io.out(
       `Seeded demo data (${r.scale}, as of ${r.baseDate}): ${r.studies} studies, ${r.centers} centers, ` +
+        `${r.subjects} subjects (${r.consents} consents, ${r.signatures} eligibility signatures), ` +
         `${r.auditEvents} audit events (plan ${seconds(r.ms.plan)}, accounts ${seconds(r.ms.accounts)}, data ${seconds(r.ms.data)}).`,
     );
     if (r.accounts.length > 0) {

@@ -15,6 +15,10 @@ const actionColors: Record<string, string> = {
   setting: 'default',
   sign: 'purple',
   sign_failed: 'red',
+  consent: 'cyan',
+  screen: 'geekblue',
+  enroll: 'green',
+  cap_override: 'magenta',
 };
 
 /** A changed value as people read it: labels for codes, local dates, yes/no, a dash for nothing. */
@@ -23,6 +27,9 @@ export function formatValue(entity: string, field: string, v: unknown): string {
   if (v === null || v === undefined || v === '') return t('common.empty');
   if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
   if (typeof v === 'string') {
+    if (field === 'status' && entity === 'subject') return t(`subjectsUi.status.${v}`, { defaultValue: v });
+    if (field === 'withdrawalReason') return t(`subjectsUi.withdrawalReason.${v}`, { defaultValue: v });
+    if (field === 'sex') return t(`subjectsUi.sex.${v}`, { defaultValue: v });
     if (field === 'status') return t(`${entity === 'center' ? 'centerStatus' : 'studyStatus'}.${v}`);
     if (field === 'phase') return t(`phase.${v}`);
     if (field === 'therapeuticArea') return t(`area.${v}`);
@@ -31,6 +38,16 @@ export function formatValue(entity: string, field: string, v: unknown): string {
     return v;
   }
   return typeof v === 'number' ? String(v) : JSON.stringify(v);
+}
+
+/** A field's label: a subject's own labels first, then the shared ones, else the code. */
+function fieldLabel(
+  t: (key: string, opts?: { defaultValue: string }) => string,
+  entity: string,
+  field: string,
+): string {
+  const shared = t(`fields.${field}`, { defaultValue: field });
+  return entity === 'subject' ? t(`subjectsUi.fields.${field}`, { defaultValue: shared }) : shared;
 }
 
 /** The changed fields of one event: "field: old → new" (a created record: "field: value"). */
@@ -45,7 +62,7 @@ export function AuditChanges({ entry }: { entry: AuditEntry }) {
       {Object.entries(entry.changes).map(([field, [before, after]]) => (
         <li key={field}>
           <Typography.Text type="secondary">
-            {t(`fields.${field}`, { defaultValue: field })}
+            {fieldLabel(t, entry.entity, field)}
             {t('format.labelSuffix')}
           </Typography.Text>
           {!valuesOnly && (

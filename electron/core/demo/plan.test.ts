@@ -1,7 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { centerFields, studyFields, studyStatuses, therapeuticAreas } from '../../api/contract';
-import { DEMO_BASE_DATE, planDemo } from './plan';
+import { subjectSetupInput, subjectStatuses, withdrawalReasons } from '../../api/subjects';
+import { activeSubjectStatuses } from '../../../db/schema/vocabulary';
+import { STATUS_DATE } from '../subjects/status';
+import { patternRegex } from '../subjects/numbering';
+import { DEMO_BASE_DATE, planDemo, type DemoPlan } from './plan';
 import { createRng } from './prng';
+import { idCheckChar, LARGE_BIG_STUDY_SUBJECTS, LARGE_SUBJECTS } from './subjects';
+
+let large: DemoPlan;
+let small: DemoPlan;
+beforeAll(() => {
+  large = planDemo('large');
+  small = planDemo('small');
+}, 60_000);
 
 describe('the seeded generator', () => {
   it('gives the same numbers for the same seed, others for another', () => {
@@ -18,12 +31,13 @@ describe('the seeded generator', () => {
 
 describe('the demo plan', () => {
   it('is the same every time', () => {
-    expect(planDemo('small')).toEqual(planDemo('small'));
-    expect(JSON.stringify(planDemo('large'))).toBe(JSON.stringify(planDemo('large')));
+    expect(planDemo('small')).toEqual(small);
+    const digest = (p: DemoPlan) => createHash('sha256').update(JSON.stringify(p)).digest('hex');
+    expect(digest(planDemo('large'))).toBe(digest(large));
   });
 
   it('small: 8 studies covering every status and therapeutic area, 2–8 centers each', () => {
-    const plan = planDemo('small');
+    const plan = small;
     expect(plan.studies).toHaveLength(8);
     for (const s of plan.studies) expect(s.centers.length).toBeGreaterThanOrEqual(2);
     for (const s of plan.studies) expect(s.centers.length).toBeLessThanOrEqual(8);
@@ -33,7 +47,7 @@ describe('the demo plan', () => {
   });
 
   it('large: exactly 300 studies and 1,500 centers', () => {
-    const plan = planDemo('large');
+    const plan = large;
     expect(plan.studies).toHaveLength(300);
     expect(plan.studies.reduce((n, s) => n + s.centers.length, 0)).toBe(1500);
     const finals = finalStatuses(plan);
@@ -41,8 +55,7 @@ describe('the demo plan', () => {
   });
 
   it('keeps the rules of the services: valid fields, unique protocol numbers, one lead and one own center', () => {
-    for (const scale of ['small', 'large'] as const) {
-      const plan = planDemo(scale);
+    for (const plan of [small, large]) {
       const protocols = plan.studies.map((s) => s.fields.protocolNumber.toLowerCase());
       expect(new Set(protocols).size).toBe(protocols.length);
       for (const s of plan.studies) {
@@ -63,24 +76,31 @@ describe('the demo plan', () => {
   });
 
   it('dates every event on or before the base date, in order, with each record created before it changes', () => {
-    const plan = planDemo('large');
+    const plan = large;
     const limit = Date.parse(`${DEMO_BASE_DATE}T23:59:59.999Z`);
     const seen = new Set<string>();
+    const p = problems();
     let prev = plan.setupAt;
     for (const e of plan.events) {
-      expect(e.at).toBeGreaterThan(plan.setupAt);
-      expect(e.at).toBeGreaterThanOrEqual(prev);
-      expect(e.at).toBeLessThanOrEqual(limit);
+      p.check(e.at > plan.setupAt && e.at >= prev && e.at <= limit, `time of ${JSON.stringify(e)}`);
       prev = e.at;
-      const key = e.kind.startsWith('center') && 'center' in e ? `c${e.study}.${e.center}` : `s${e.study}`;
-      if (e.kind.endsWith('.create')) seen.add(key);
-      else expect(seen.has(key)).toBe(true);
-      if (e.kind === 'center.create') expect(seen.has(`s${e.study}`)).toBe(true);
+      const key =
+        'center' in e
+          ? `c${e.study}.${e.center}`
+          : 'subject' in e
+            ? `x${e.subject}`
+            : e.kind === 'setup.create' || e.kind === 'consentVersion.create'
+              ? `u${e.study}`
+              : `s${e.study}`;
+      if (e.kind.endsWith('.create') && e.kind !== 'consentVersion.create') seen.add(key);
+      else p.check(seen.has(key), `before its record: ${JSON.stringify(e)}`);
+      if (e.kind.endsWith('.create')) p.check(seen.has(`s${e.study}`), `before its study: ${JSON.stringify(e)}`);
     }
+    expect(p.list).toEqual([]);
   });
 
   it('writes hematology studies in Chinese and English with registry numbers', () => {
-    const plan = planDemo('large');
+    const plan = large;
     const titles = plan.studies.map((s) => s.fields.title);
     expect(titles.some((t) => /^一项评估.+III期临床研究$/.test(t))).toBe(true);
     expect(titles.some((t) => /^A Randomized, Open-label, Multicenter Phase 3 Study/.test(t))).toBe(true);
@@ -91,6 +111,234 @@ describe('the demo plan', () => {
     expect(new Set(plan.studies.map((s) => s.fields.sponsor))).toContain('恒瑞医药');
   });
 });
+
+describe('the demo subjects', () => {
+  it('large: 60,000 subjects; the study with the most has exactly 5,000 and is still enrolling', () => {
+    expect(large.subjects).toHaveLength(LARGE_SUBJECTS);
+    const perStudy = countBy(large.subjects, (x) => x.study);
+    const [big, n] = [...perStudy].sort((a, b) => b[1] - a[1])[0]!;
+    expect(n).toBe(LARGE_BIG_STUDY_SUBJECTS);
+    expect([...perStudy.values()].filter((m) => m === n)).toHaveLength(1);
+    expect(finalStatuses(large)[big]).toBe('enrolling');
+    // room to enroll more at our own center (the bench does)
+    expect(large.studies[big]!.centers.find((c) => c.isOwn)!.hardCap).toBeNull();
+    expect(perStudy.size).toBeGreaterThan(200);
+  });
+
+  it('only in studies that had enrollment, our own center with a good share', () => {
+    for (const plan of [small, large]) {
+      const finals = finalStatuses(plan);
+      const withSubjects = new Set(plan.subjects.map((x) => finals[x.study]));
+      expect(withSubjects.has('planning')).toBe(false);
+      expect(withSubjects.has('startup')).toBe(false);
+      const own = plan.subjects.filter((x) => plan.studies[x.study]!.centers[x.center]!.isOwn).length;
+      expect(own / plan.subjects.length).toBeGreaterThan(0.25);
+      expect(own / plan.subjects.length).toBeLessThan(0.6);
+    }
+    const finals = finalStatuses(large);
+    // studies that are over hold nobody in screening, closed ones nobody still in the study
+    const p = problems();
+    for (const x of large.subjects) {
+      const final = finals[x.study]!;
+      if (['followup', 'closed', 'terminated'].includes(final))
+        p.check(x.status !== 'screening', `${x.screeningNumber}: screening in a ${final} study`);
+      if (['closed', 'terminated'].includes(final))
+        p.check(!(activeSubjectStatuses as readonly string[]).includes(x.status), `${x.screeningNumber}: active`);
+    }
+    expect(p.list).toEqual([]);
+  });
+
+  it('never enrolls beyond a center’s hard cap; targets stay at or under the cap', () => {
+    for (const plan of [small, large]) {
+      const enrolled = countBy(
+        plan.subjects.filter((x) => x.enrollmentDate !== null),
+        (x) => `${x.study}.${x.center}`,
+      );
+      const p = problems();
+      plan.studies.forEach((s, i) =>
+        s.centers.forEach((c, j) => {
+          if (c.hardCap === null) return;
+          p.check((enrolled.get(`${i}.${j}`) ?? 0) <= c.hardCap, `study ${i} center ${c.code} over its cap`);
+          p.check((c.enrollmentTarget ?? 0) <= c.hardCap, `study ${i} center ${c.code} target over its cap`);
+        }),
+      );
+      expect(p.list).toEqual([]);
+    }
+  });
+
+  it('gives every study a valid set-up and consent versions; numbers follow the patterns, unique per study', () => {
+    for (const plan of [small, large]) {
+      const finals = finalStatuses(plan);
+      const ethics = new Map<number, string>();
+      for (const e of plan.events)
+        if (e.kind === 'study.update' && e.fields.ethicsApprovalDate) ethics.set(e.study, e.fields.ethicsApprovalDate);
+      plan.studies.forEach((s, i) => {
+        const { setup } = s;
+        subjectSetupInput.parse({ studyId: 1, fields: setup, reason: null });
+        expect(setup.criteria.length).toBeGreaterThanOrEqual(4);
+        expect(setup.criteria.length).toBeLessThanOrEqual(8);
+        expect(setup.screenFailureReasons.length).toBeGreaterThanOrEqual(3);
+        expect(setup.screenFailureReasons.length).toBeLessThanOrEqual(5);
+        expect(setup.arms.length).toBeGreaterThan(0);
+        if (finals[i] === 'planning') expect(s.consentVersions).toEqual([]);
+        else {
+          expect(s.consentVersions.length).toBeGreaterThanOrEqual(1);
+          expect(s.consentVersions.length).toBeLessThanOrEqual(3);
+          expect(s.consentVersions[0]!.approvedDate).toBe(ethics.get(i));
+        }
+        for (const v of s.consentVersions) expect(v.versionDate <= v.approvedDate).toBe(true);
+      });
+      const seen = new Set<string>();
+      const p = problems();
+      for (const x of plan.subjects) {
+        const { setup, centers } = plan.studies[x.study]!;
+        const code = centers[x.center]!.code;
+        p.check(patternRegex(setup.screeningPattern, code).test(x.screeningNumber), `pattern ${x.screeningNumber}`);
+        if (x.subjectNumber !== null)
+          p.check(patternRegex(setup.subjectPattern, code).test(x.subjectNumber), `pattern ${x.subjectNumber}`);
+        for (const [kind, number] of [
+          ['s', x.screeningNumber],
+          ['n', x.subjectNumber],
+        ] as const) {
+          if (number === null) continue;
+          const key = `${x.study}|${kind}|${number.toLowerCase()}`;
+          p.check(!seen.has(key), `number given twice: ${key}`);
+          seen.add(key);
+        }
+      }
+      expect(p.list).toEqual([]);
+    }
+    // sequences beyond 999 just get longer
+    expect(large.subjects.some((x) => /^S\d{2}\d{4}$/.test(x.screeningNumber))).toBe(true);
+  });
+
+  it('dates each step in order, none after today, each status with its date', () => {
+    for (const plan of [small, large]) {
+      const p = problems();
+      for (const x of plan.subjects) {
+        const what = `subject ${x.study}/${x.screeningNumber}`;
+        const steps = [
+          x.consents[0]?.signedDate,
+          x.screeningDate,
+          x.enrollmentDate,
+          x.treatmentStartDate,
+          x.followUpDate,
+          x.completionDate ?? x.withdrawalDate,
+        ].filter((d): d is string => d != null);
+        p.check(steps.join() === [...steps].sort().join(), `${what}: dates out of order ${steps.join()}`);
+        p.check(
+          steps.every((d) => d <= plan.baseDate),
+          `${what}: a date after today`,
+        );
+        if (x.withdrawalDate)
+          p.check(x.withdrawalDate >= (x.screeningDate ?? x.consents[0]?.signedDate ?? ''), `${what}: withdrawal`);
+        if (x.status !== 'screening') p.check(x[STATUS_DATE[x.status]] !== null, `${what}: ${x.status} without date`);
+        if (x.status === 'withdrawn')
+          p.check((withdrawalReasons as readonly string[]).includes(x.withdrawalReason ?? ''), `${what}: reason`);
+        else p.check(x.withdrawalReason === null, `${what}: a withdrawal reason`);
+        if (x.status === 'screen_failed') p.check(x.screenFailureDate === x.screeningDate, `${what}: failure date`);
+        p.check((x.enrollmentDate === null) === (x.subjectNumber === null), `${what}: enrolled without number`);
+        const consents = x.consents.map((c) => c.signedDate);
+        p.check(consents.join() === [...consents].sort().join(), `${what}: consents out of order`);
+      }
+      expect(p.list).toEqual([]);
+      expect(new Set(plan.subjects.map((x) => x.status))).toEqual(new Set(subjectStatuses));
+    }
+  });
+
+  it('has personal fields and consents for our own center only: Chinese names, well-formed ID numbers', () => {
+    for (const plan of [small, large]) {
+      const p = problems();
+      for (const x of plan.subjects) {
+        const what = `subject ${x.study}/${x.screeningNumber}`;
+        p.check(/^[A-Z]{2,4}$/.test(x.initials), `${what}: initials ${x.initials}`);
+        if (!plan.studies[x.study]!.centers[x.center]!.isOwn) {
+          p.check(
+            [x.name, x.recordNumber, x.idNumber, x.phone, x.birthDate].every((f) => f === null) &&
+              x.consents.length === 0 &&
+              (x.birthYear ?? 0) > 1900,
+            `${what}: personal fields or consents at another center`,
+          );
+          continue;
+        }
+        const id = x.idNumber ?? '';
+        const age = (Date.parse(x.consents[0]?.signedDate ?? '') - Date.parse(x.birthDate!)) / (365.25 * 86_400_000);
+        p.check(
+          /^[\u4e00-\u9fff]{2,4}$/.test(x.name ?? '') &&
+            x.initials.length === [...x.name!].length &&
+            /^\d{17}[\dX]$/.test(id) &&
+            idCheckChar(id.slice(0, 17)) === id.at(-1) &&
+            id.slice(6, 14) === x.birthDate!.replaceAll('-', '') &&
+            Number(id[16]) % 2 === (x.sex === 'M' ? 1 : 0) &&
+            x.birthYear === Number(x.birthDate!.slice(0, 4)) &&
+            /^1\d{10}$/.test(x.phone ?? '') &&
+            x.consents.length > 0 &&
+            age >= 18,
+          `${what}: personal fields ${JSON.stringify([x.name, x.initials, id, x.phone, x.birthDate])}`,
+        );
+      }
+      expect(p.list).toEqual([]);
+    }
+  });
+
+  it('answers every criterion, consistently with the outcome; 20–30 % screen failures', () => {
+    for (const plan of [small, large]) {
+      const p = problems();
+      for (const x of plan.subjects) {
+        const what = `subject ${x.study}/${x.screeningNumber}`;
+        const { setup } = plan.studies[x.study]!;
+        if (x.screeningDate === null) {
+          p.check(Object.keys(x.eligibility).length === 0, `${what}: checklist before screening`);
+          continue;
+        }
+        const codes = setup.criteria.map((c) => c.code).sort();
+        p.check(Object.keys(x.eligibility).sort().join() === codes.join(), `${what}: checklist incomplete`);
+        const eligible = setup.criteria.every((c) => x.eligibility[c.code] === (c.kind === 'inclusion'));
+        p.check(eligible === (x.screenFailureReason === null), `${what}: outcome does not match the checklist`);
+        if (x.screenFailureReason)
+          p.check(
+            setup.screenFailureReasons.some((r) => r.code === x.screenFailureReason),
+            `${what}: reason`,
+          );
+        if (x.arm !== null)
+          p.check(
+            setup.arms.some((a) => a.code === x.arm),
+            `${what}: arm ${x.arm}`,
+          );
+      }
+      expect(p.list).toEqual([]);
+    }
+    const screened = large.subjects.filter((x) => x.screeningDate !== null);
+    const rate = screened.filter((x) => x.status === 'screen_failed').length / screened.length;
+    expect(rate).toBeGreaterThan(0.2);
+    expect(rate).toBeLessThan(0.3);
+  });
+
+  it('small: a few dozen subjects, some active ones still to re-consent on the current version', () => {
+    expect(small.subjects.length).toBeGreaterThanOrEqual(24);
+    expect(small.subjects.length).toBeLessThanOrEqual(100);
+    const due = small.subjects.filter(
+      (x) =>
+        x.consents.length > 0 &&
+        (activeSubjectStatuses as readonly string[]).includes(x.status) &&
+        x.consents.at(-1)!.version < small.studies[x.study]!.consentVersions.length - 1,
+    );
+    expect(due.length).toBeGreaterThan(0);
+    expect(small.subjects.some((x) => x.consents.length > 1)).toBe(true);
+  });
+});
+
+/** Problems found while walking many rows, asserted once at the end (an expect per row is slow at 60,000 rows). */
+function problems() {
+  const list: string[] = [];
+  return { list, check: (ok: boolean, what: string) => void (ok || list.length >= 20 || list.push(what)) };
+}
+
+function countBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, number> {
+  const out = new Map<K, number>();
+  for (const t of items) out.set(key(t), (out.get(key(t)) ?? 0) + 1);
+  return out;
+}
 
 function finalStatuses(plan: ReturnType<typeof planDemo>): string[] {
   const status = plan.studies.map(() => 'planning');

@@ -1,7 +1,8 @@
 /**
  * Plans the demo data: studies, their centers, and the dated history that led to their present state (creation, ethics
- * approval, protocol amendment, status changes, center activation and closure), all from a seeded generator and a fixed
- * "today", so that the same scale always gives the same data. Pure: no database here (see seed.ts).
+ * approval, protocol amendment, status changes, center activation and closure), then their subjects (subjects.ts), all
+ * from seeded generators and a fixed "today", so that the same scale always gives the same data. Pure: no database here
+ * (see seed.ts).
  */
 import { type z } from 'zod';
 import {
@@ -27,6 +28,9 @@ import {
   type Sponsor,
 } from './catalog';
 import { createRng, type Rng } from './prng';
+import { planSubjects, type DemoConsentVersion, type DemoSetup, type DemoSubject, type SubjectEvent } from './subjects';
+
+export type { DemoConsent, DemoConsentVersion, DemoSetup, DemoSubject, SubjectEvent, SubjectStep } from './subjects';
 
 export type DemoScale = 'small' | 'large';
 export const DEMO_SCALES: readonly DemoScale[] = ['small', 'large'];
@@ -47,10 +51,15 @@ type CenterInput = z.input<typeof centerFields>;
 export interface DemoStudy {
   fields: DemoStudyFields;
   centers: DemoCenterFields[];
+  /** the subject set-up (numbering patterns, arms, criteria, screen-failure reasons) */
+  setup: DemoSetup;
+  /** consent versions in the order approved; the last one is current */
+  consentVersions: DemoConsentVersion[];
 }
 
-/** One dated change, in the order the seeder applies them. `study` and `center` index the plan's arrays. */
-export type DemoEvent = { at: number } & (
+/** One dated change, in the order the seeder applies them. `study`, `center`, `subject` index the plan's arrays. */
+export type DemoEvent = StudyEvent | SubjectEvent;
+type StudyEvent = { at: number } & (
   | { kind: 'study.create'; study: number }
   | { kind: 'study.update'; study: number; fields: Partial<DemoStudyFields>; reason: string }
   | { kind: 'study.status'; study: number; to: StudyStatus; reason: string | null }
@@ -71,6 +80,7 @@ export interface DemoPlan {
   /** when the demo accounts were created: before anything else */
   setupAt: number;
   studies: DemoStudy[];
+  subjects: DemoSubject[];
   /** sorted by time */
   events: DemoEvent[];
 }
@@ -336,9 +346,9 @@ export function planDemo(scale: DemoScale, opts: { baseDate?: string; seed?: num
   // small: distinct sponsors, so that the few studies show the variety
   const smallSponsors = rng.shuffle(SPONSORS);
 
-  const studies: DemoStudy[] = [];
-  const events: (DemoEvent & { order: number })[] = [];
-  let order = 0;
+  const studies: Pick<DemoStudy, 'fields' | 'centers'>[] = [];
+  /** in the order planned; sorted by time at the end (a stable sort: planned order breaks ties) */
+  const events: DemoEvent[] = [];
   /** A time on day `day` (ms of its midnight UTC) during Beijing office hours (01:00–09:00 UTC). */
   const officeTime = (day: number) => day + HOUR + rng.int(0, 8 * HOUR - 1);
   /** a time during office hours on the day of `t` */
@@ -428,7 +438,7 @@ export function planDemo(scale: DemoScale, opts: { baseDate?: string; seed?: num
     studies.push({ fields, centers });
 
     // --- events of this study, each after the previous one of the same record
-    const add = (e: DemoEvent) => events.push({ ...e, order: order++ });
+    const add = (e: StudyEvent) => events.push(e);
     add({ at: studyCreated, kind: 'study.create', study: s });
     const centerLast: number[] = [];
     const firstWindow = Math.min(20, Math.max(1, (stays[0] ?? age) - 1)) * DAY;
@@ -532,15 +542,29 @@ export function planDemo(scale: DemoScale, opts: { baseDate?: string; seed?: num
     }
   }
 
+  const planned = planSubjects({
+    scale,
+    seed: opts.seed ?? size.seed,
+    base,
+    studies,
+    events: events as StudyEvent[],
+  });
+  for (const e of planned.events) events.push(e);
+
   const limit = base + 10 * HOUR;
   for (const e of events) if (e.at > limit) throw new Error(`demo event after the base date: ${JSON.stringify(e)}`);
-  events.sort((x, y) => x.at - y.at || x.order - y.order);
+  events.sort((x, y) => x.at - y.at);
   const setupAt = Math.floor(((events[0]?.at ?? base) - DAY) / DAY) * DAY + HOUR;
   return {
     scale,
     baseDate,
     setupAt,
-    studies,
-    events: events.map(({ order: _order, ...e }) => e),
+    studies: studies.map((st, i) => ({
+      ...st,
+      setup: planned.setups[i]!,
+      consentVersions: planned.consentVersions[i]!,
+    })),
+    subjects: planned.subjects,
+    events,
   };
 }

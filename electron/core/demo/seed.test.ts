@@ -6,6 +6,8 @@ import { openDatabase, type OpenedDatabase } from '../../../db/open';
 import { centerFields, studyFields, type StudyDetail } from '../../api/contract';
 import { dispatch, type HostContext } from '../../handlers';
 import { verifyAuditChain } from '../audit/audit';
+import { contentHash } from '../signatures/signatures';
+import { planDemo } from './plan';
 import { DEMO_ACCOUNTS, DemoSeedError, seedDemo, type SeedReport } from './seed';
 
 let dir: string;
@@ -20,6 +22,61 @@ async function fresh(name: string): Promise<OpenedDatabase> {
   return o;
 }
 const rows = (o: OpenedDatabase, sql: string) => o.db.$client.prepare(sql).all() as Record<string, unknown>[];
+const one = (o: OpenedDatabase, sql: string) => (o.db.$client.prepare(sql).get() as { n: number }).n;
+
+/** The rules every seeded subject keeps, as SQL that counts the rows breaking them (all must be 0). */
+const SUBJECT_RULES: Record<string, string> = {
+  'personal fields or consents at another center': `SELECT count(*) AS n FROM subjects s JOIN centers c ON c.id = s.center_id
+     WHERE c.is_own = 0 AND (s.name IS NOT NULL OR s.record_number IS NOT NULL OR s.id_number IS NOT NULL
+       OR s.phone IS NOT NULL OR s.first_consent_date IS NOT NULL OR s.last_consent_version_id IS NOT NULL
+       OR EXISTS (SELECT 1 FROM consents k WHERE k.subject_id = s.id))`,
+  'own-center subject without consent': `SELECT count(*) AS n FROM subjects s JOIN centers c ON c.id = s.center_id
+     WHERE c.is_own = 1 AND (s.name IS NULL OR s.first_consent_date IS NULL
+       OR s.first_consent_date != (SELECT min(signed_date) FROM consents k WHERE k.subject_id = s.id)
+       OR s.last_consent_version_id != (SELECT consent_version_id FROM consents k WHERE k.subject_id = s.id
+                                        ORDER BY signed_date DESC, id DESC LIMIT 1))`,
+  'a center enrolled beyond its hard cap': `SELECT count(*) AS n FROM (SELECT c.hard_cap AS cap, count(s.id) AS e
+     FROM centers c JOIN subjects s ON s.center_id = c.id AND s.enrollment_date IS NOT NULL GROUP BY c.id)
+     WHERE cap IS NOT NULL AND e > cap`,
+  'dates out of order or after today': `SELECT count(*) AS n FROM subjects WHERE
+     coalesce(first_consent_date, screening_date) > coalesce(screening_date, '9999')
+     OR screening_date > coalesce(enrollment_date, '9999') OR enrollment_date > coalesce(treatment_start_date, '9999')
+     OR treatment_start_date > coalesce(follow_up_date, completion_date, withdrawal_date, '9999')
+     OR follow_up_date > coalesce(completion_date, withdrawal_date, '9999')
+     OR max(coalesce(completion_date, ''), coalesce(withdrawal_date, ''), coalesce(screening_date, '')) > '2026-01-05'`,
+  'a status without its date': `SELECT count(*) AS n FROM subjects WHERE
+     (status = 'screen_failed' AND (screen_failure_date IS NULL OR screen_failure_reason IS NULL))
+     OR (status IN ('enrolled', 'on_treatment', 'follow_up', 'completed') AND (enrollment_date IS NULL OR subject_number IS NULL))
+     OR (status = 'on_treatment' AND treatment_start_date IS NULL) OR (status = 'follow_up' AND follow_up_date IS NULL)
+     OR (status = 'completed' AND completion_date IS NULL)
+     OR (status = 'withdrawn' AND (withdrawal_date IS NULL OR withdrawal_reason IS NULL))`,
+  'a subject without its create event': `SELECT count(*) AS n FROM subjects s WHERE (SELECT count(*) FROM audit_events a
+     WHERE a.subject_id = s.id AND a.entity = 'subject' AND a.entity_id = CAST(s.id AS TEXT) AND a.action = 'create'
+       AND a.study_id = s.study_id) != 1`,
+  'a consent without its event': `SELECT count(*) AS n FROM subjects s WHERE (SELECT count(*) FROM consents k
+     WHERE k.subject_id = s.id) != (SELECT count(*) FROM audit_events a WHERE a.subject_id = s.id AND a.action = 'consent')`,
+  'an enrollment without its event': `SELECT count(*) AS n FROM subjects s WHERE (s.enrollment_date IS NOT NULL) !=
+     EXISTS (SELECT 1 FROM audit_events a WHERE a.subject_id = s.id AND a.action = 'enroll')`,
+  'a number not in subject_numbers': `SELECT count(*) AS n FROM subjects s
+     WHERE NOT EXISTS (SELECT 1 FROM subject_numbers u WHERE u.study_id = s.study_id AND u.kind = 'screening'
+                       AND lower(u.number) = lower(s.screening_number) AND u.subject_id = s.id)
+       OR (s.subject_number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM subject_numbers u WHERE u.study_id = s.study_id
+                       AND u.kind = 'subject' AND lower(u.number) = lower(s.subject_number) AND u.subject_id = s.id))`,
+  'a confirmed flag without a signature': `SELECT count(*) AS n FROM subjects s WHERE s.eligibility_confirmed !=
+     EXISTS (SELECT 1 FROM signatures g WHERE g.entity = 'subject' AND g.entity_id = CAST(s.id AS TEXT)
+             AND g.meaning = 'eligibility_confirmed')`,
+  'a study without its set-up': `SELECT count(*) AS n FROM studies st
+     LEFT JOIN subject_setups u ON u.study_id = st.id WHERE u.study_id IS NULL
+       OR u.current_consent_version_id IS NOT (SELECT id FROM consent_versions v WHERE v.study_id = st.id
+                                               ORDER BY approved_date DESC, id DESC LIMIT 1)`,
+};
+function brokenRules(o: OpenedDatabase): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(SUBJECT_RULES)
+      .map(([rule, sql]) => [rule, one(o, sql)] as const)
+      .filter(([, n]) => n > 0),
+  );
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'trialdesk-demo-'));
@@ -38,6 +95,12 @@ describe('seed-demo small', () => {
     for (const sql of [
       'SELECT * FROM studies ORDER BY id',
       'SELECT * FROM centers ORDER BY id',
+      'SELECT * FROM subject_setups ORDER BY study_id',
+      'SELECT * FROM consent_versions ORDER BY id',
+      'SELECT * FROM subjects ORDER BY id',
+      'SELECT * FROM consents ORDER BY id',
+      'SELECT * FROM subject_numbers ORDER BY study_id, kind, number',
+      'SELECT * FROM signatures ORDER BY id',
       'SELECT * FROM audit_events ORDER BY seq',
       'SELECT id, username, display_name, role, active, created_at, updated_at FROM users ORDER BY id',
     ]) {
@@ -51,7 +114,17 @@ describe('seed-demo small', () => {
   });
 
   it('reports what it wrote, and the chain of audit events verifies', () => {
-    expect(report).toMatchObject({ scale: 'small', studies: 8 });
+    const plan = planDemo('small');
+    expect(report).toMatchObject({
+      scale: 'small',
+      studies: 8,
+      subjects: plan.subjects.length,
+      consents: plan.subjects.reduce((n, x) => n + x.consents.length, 0),
+      signatures: plan.subjects.filter((x) => x.confirmed).length,
+    });
+    expect(one(a, 'SELECT count(*) AS n FROM subjects')).toBe(report.subjects);
+    expect(one(a, 'SELECT count(*) AS n FROM consents')).toBe(report.consents);
+    expect(one(a, 'SELECT count(*) AS n FROM signatures')).toBe(report.signatures);
     expect(report.accounts.map((x) => x.role)).toEqual(['admin', 'coordinator', 'investigator', 'monitor']);
     expect(report.centers).toBe(rows(a, 'SELECT id FROM centers').length);
     const chain = verifyAuditChain(a.db.$client);
@@ -108,6 +181,64 @@ describe('seed-demo small', () => {
     expect(rows(a, 'PRAGMA foreign_key_check')).toEqual([]);
   });
 
+  it('writes a few dozen subjects that keep the rules of the subject services, each step in the audit trail', () => {
+    expect(report.subjects).toBeGreaterThanOrEqual(24);
+    expect(brokenRules(a)).toEqual({});
+    // every status, both centers kinds, someone due to re-consent on the current version
+    expect(rows(a, 'SELECT DISTINCT status FROM subjects').length).toBe(7);
+    const due = one(
+      a,
+      `SELECT count(*) AS n FROM subjects s JOIN subject_setups u ON u.study_id = s.study_id
+       WHERE s.status IN ('screening', 'enrolled', 'on_treatment', 'follow_up')
+         AND s.last_consent_version_id != u.current_consent_version_id`,
+    );
+    expect(due).toBeGreaterThan(0);
+    // the coordinator's studies (the first four) have subjects to show
+    expect(one(a, 'SELECT count(*) AS n FROM subjects WHERE study_id <= 4')).toBeGreaterThan(10);
+    // each signature vouches for the subject's content as it is now (valid)
+    for (const g of rows(a, "SELECT * FROM signatures WHERE entity = 'subject'")) {
+      expect(contentHash(JSON.parse(g.content as string))).toBe(g.content_hash);
+      const s = rows(a, `SELECT * FROM subjects WHERE id = ${Number(g.entity_id)}`)[0]!;
+      expect(JSON.parse(g.content as string)).toMatchObject({
+        screeningNumber: s.screening_number,
+        screeningDate: s.screening_date,
+        eligibility: JSON.parse(s.eligibility as string) as unknown,
+      });
+    }
+    // the audit trail names the subject of each of its events
+    expect(one(a, "SELECT count(*) AS n FROM audit_events WHERE entity = 'subject' AND subject_id IS NULL")).toBe(0);
+  });
+
+  it('serves the seeded subjects through the handler table: lists, details, valid eligibility signatures', async () => {
+    const host: HostContext = { db: a.db, host: 'cli', version: 'test' };
+    const session = {
+      user: { id: 1, username: 'admin', displayName: 'x', role: 'admin' as const, mustChangePassword: false },
+    };
+    const call = async <T>(channel: string, payload: unknown): Promise<T> => {
+      const r = await dispatch(host, session, channel, payload);
+      expect(r, channel).toMatchObject({ ok: true });
+      return (r as { value: T }).value;
+    };
+    const perStudy = rows(a, 'SELECT study_id, count(*) AS n FROM subjects GROUP BY study_id');
+    for (const { study_id: studyId, n } of perStudy) {
+      const list = await call<{ total: number; rows: { id: number }[] }>('subjects.list', { studyId, limit: 500 });
+      expect(list.total).toBe(n);
+      const summary = await call<{ totals: { screened: number } }>('subjects.enrollmentSummary', { studyId });
+      expect(summary.totals.screened).toBe(n);
+      for (const { id } of list.rows) {
+        const s = await call<{
+          eligibilitySignature: { valid: boolean } | null;
+          unconfirmed: boolean;
+          status: string;
+          personal: unknown;
+          ownCenter: boolean;
+        }>('subjects.get', { id });
+        if (s.eligibilitySignature) expect(s.eligibilitySignature.valid).toBe(true);
+        expect(s.personal !== null).toBe(s.ownCenter);
+      }
+    }
+  });
+
   it('creates the administrator through the accounts service: the printed password signs in', async () => {
     const host: HostContext = { db: a.db, host: 'cli', version: 'test' };
     const admin = DEMO_ACCOUNTS[0]!;
@@ -158,15 +289,22 @@ describe('seed-demo small', () => {
 });
 
 describe('seed-demo large', () => {
-  it('writes 300 studies and 1,500 centers in one fast transaction, and the chain verifies', async () => {
+  it('writes 300 studies, 1,500 centers and 60,000 subjects in one transaction, and the chain verifies', async () => {
     const o = await fresh('large.sqlite');
     const r = await seedDemo(o.db, { scale: 'large' });
-    expect(r).toMatchObject({ studies: 300, centers: 1500 });
-    expect(rows(o, 'SELECT count(*) AS n FROM studies')[0]!.n).toBe(300);
-    expect(rows(o, 'SELECT count(*) AS n FROM centers')[0]!.n).toBe(1500);
-    expect(r.ms.data).toBeLessThan(5000);
+    expect(r).toMatchObject({ studies: 300, centers: 1500, subjects: 60_000 });
+    expect(one(o, 'SELECT count(*) AS n FROM studies')).toBe(300);
+    expect(one(o, 'SELECT count(*) AS n FROM centers')).toBe(1500);
+    expect(one(o, 'SELECT count(*) AS n FROM subjects')).toBe(60_000);
+    // the bench's study: the one with the most subjects, exactly 5,000
+    expect(
+      rows(o, 'SELECT count(*) AS n FROM subjects GROUP BY study_id ORDER BY n DESC LIMIT 2').map((x) => x.n),
+    ).toEqual([5000, expect.any(Number)]);
+    expect(r.ms.data).toBeLessThan(40_000);
+    expect(brokenRules(o)).toEqual({});
     expect(verifyAuditChain(o.db.$client)).toMatchObject({ ok: true, events: r.auditEvents });
     const statuses = rows(o, 'SELECT status, count(*) AS n FROM studies GROUP BY status').map((x) => x.status);
     expect(statuses).toHaveLength(7);
-  });
+    expect(rows(o, 'PRAGMA foreign_key_check')).toEqual([]);
+  }, 180_000);
 });

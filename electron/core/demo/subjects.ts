@@ -84,7 +84,8 @@ export interface DemoSubject {
 export type SubjectStep = 'on_treatment' | 'follow_up' | 'completed' | 'withdrawn';
 
 /** The subject-area events of the plan (merged into DemoEvent). */
-export type SubjectEvent = { at: number; study: number } & (
+export type SubjectEvent = { at: number; study: number } & SubjectEventBody;
+type SubjectEventBody =
   | { kind: 'setup.create' }
   | { kind: 'consentVersion.create'; version: number }
   /** registration; for our own center together with the first consent */
@@ -94,8 +95,7 @@ export type SubjectEvent = { at: number; study: number } & (
   | { kind: 'subject.screen'; subject: number }
   | { kind: 'subject.sign'; subject: number }
   | { kind: 'subject.enroll'; subject: number }
-  | { kind: 'subject.status'; subject: number; to: SubjectStep }
-);
+  | { kind: 'subject.status'; subject: number; to: SubjectStep };
 
 /** What planSubjects reads of the study events (a structural subset of DemoEvent). */
 type StudyEventLike = { at: number } & (
@@ -118,7 +118,12 @@ export const ENROLLMENT_CLOSED_DETAIL = '筛选期间入组结束，未能入组
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-const iso = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
+const isoCache = new Map<number, string>();
+const iso = (day: number) => {
+  let s = isoCache.get(day);
+  if (s === undefined) isoCache.set(day, (s = new Date(day * DAY).toISOString().slice(0, 10)));
+  return s;
+};
 const dayOf = (t: number) => Math.floor(t / DAY);
 
 /** A run of days (inclusive) in which subjects may be registered, screened and enrolled. */
@@ -139,7 +144,11 @@ interface Timeline {
   centers: { activeFrom: number | null; lastDay: number }[];
 }
 
-function timelines(studies: readonly { centers: readonly unknown[] }[], events: readonly StudyEventLike[], today: number) {
+function timelines(
+  studies: readonly { centers: readonly unknown[] }[],
+  events: readonly StudyEventLike[],
+  today: number,
+) {
   const out: Timeline[] = studies.map((s) => ({
     createdAt: 0,
     final: 'planning',
@@ -267,7 +276,11 @@ function armsFor(phase: StudyPhase, lang: 'zh' | 'en', rng: Rng): CodedItem[] {
 }
 
 /** A study's set-up, and the catalog tag of each of its criteria (by code). */
-function setupFor(fields: DemoStudyFields, rng: Rng, defaults: boolean): { setup: DemoSetup; tags: Map<string, string> } {
+function setupFor(
+  fields: DemoStudyFields,
+  rng: Rng,
+  defaults: boolean,
+): { setup: DemoSetup; tags: Map<string, string> } {
   const lang = isChinese(fields.title) ? 'zh' : 'en';
   const abbr = /（(.+)）/.exec(fields.indication)?.[1] ?? fields.indication;
   const indication = lang === 'zh' ? fields.indication : abbr;
@@ -286,10 +299,9 @@ function setupFor(fields: DemoStudyFields, rng: Rng, defaults: boolean): { setup
   }));
   const tags = new Set(criteria.map((c) => c.tag));
   const specific = SCREEN_FAILURE_REASONS.filter((r) => r.tags?.some((t) => tags.has(t)));
-  const reasons = [
-    SCREEN_FAILURE_REASONS[0]!,
-    ...rng.sample(specific, Math.min(specific.length, rng.int(2, 4))),
-  ].map((r) => ({ code: r.code, label: r.label[lang] }));
+  const reasons = [SCREEN_FAILURE_REASONS[0]!, ...rng.sample(specific, Math.min(specific.length, rng.int(2, 4)))].map(
+    (r) => ({ code: r.code, label: r.label[lang] }),
+  );
   const [screeningPattern, subjectPattern] =
     defaults || rng.chance(0.8) ? ['S{center}{seq:3}', '{center}-{seq:3}'] : rng.pick(PATTERNS);
   return {
@@ -334,7 +346,8 @@ interface Step {
   day: number;
   /** order among steps of the same day */
   rank: number;
-  event: Omit<SubjectEvent, 'at' | 'study'>;
+  /** at and subject are filled in once the subject's steps are timed and numbered */
+  event: Extract<SubjectEvent, { subject: number }>;
 }
 
 export function planSubjects(args: {
@@ -464,7 +477,10 @@ export function planSubjects(args: {
         : apportion(counts[s]!, otherWeights);
 
     const sfRate = 0.18 + rng.next() * 0.14;
-    const obtainers = [f.sitePi, ...Array.from({ length: rng.int(1, 2) }, () => rng.pick(SURNAMES) + rng.pick(GIVEN_NAMES))];
+    const obtainers = [
+      f.sitePi,
+      ...Array.from({ length: rng.int(1, 2) }, () => rng.pick(SURNAMES) + rng.pick(GIVEN_NAMES)),
+    ];
     const dur = DURATIONS[f.phase];
     const itp = f.therapeuticArea === 'itp_bleeding';
 
@@ -484,7 +500,9 @@ export function planSubjects(args: {
         return { ...p, times };
       });
       withTimes.sort((a, b) => a.times[0]! - b.times[0]!);
-      withTimes.forEach((p, i) => (p.subject.screeningNumber = formatNumber(setup.screeningPattern, center.code, i + 1)));
+      withTimes.forEach(
+        (p, i) => (p.subject.screeningNumber = formatNumber(setup.screeningPattern, center.code, i + 1)),
+      );
       const enrollAt = (p: (typeof withTimes)[number]) =>
         p.times[p.steps.findIndex((st) => st.event.kind === 'subject.enroll')]!;
       withTimes
@@ -494,7 +512,11 @@ export function planSubjects(args: {
       for (const p of withTimes) {
         const index = subjects.length;
         subjects.push(p.subject);
-        p.steps.forEach((st, i) => events.push({ ...st.event, at: p.times[i]!, study: s, subject: index } as SubjectEvent));
+        p.steps.forEach((st, i) => {
+          st.event.at = p.times[i]!;
+          st.event.subject = index;
+          events.push(st.event);
+        });
       }
     });
 
@@ -508,8 +530,10 @@ export function planSubjects(args: {
       const total = windowDays(windows);
       let r = rng.int(0, total - 1);
       const w = windows.find((x) => (r -= x.to - x.from + 1) < 0)!;
-      const d0 = w.to + 1 + r; // r is now negative: the offset from the end
-      const steps: Step[] = [{ day: d0, rank: 0, event: { kind: 'subject.create', subject: 0 } }];
+      let d0 = w.to + 1 + r; // r is now negative: the offset from the end
+      // sites stop registering patients a few weeks before enrollment closes (most of them do)
+      if (!w.open && d0 > w.to - 28 && rng.chance(0.9)) d0 = rng.int(w.from, Math.max(w.from, w.to - 28));
+      const steps: Step[] = [{ day: d0, rank: 0, event: { at: 0, study: s, kind: 'subject.create', subject: 0 } }];
 
       // who
       const sex: Sex = rng.chance(0.55) ? 'M' : 'F';
@@ -551,6 +575,7 @@ export function planSubjects(args: {
         subject.name = name;
         subject.initials = [...name].map((ch) => PINYIN_INITIAL[ch] ?? 'X').join('');
         subject.birthDate = iso(birthDay);
+        subject.birthYear = Number(subject.birthDate.slice(0, 4)); // as the services keep it: the year follows the date
         const seq = rng.int(0, 499) * 2 + (sex === 'M' ? 1 : 0);
         const first17 = `${rng.pick(ID_REGIONS)}${iso(birthDay).replaceAll('-', '')}${String(seq).padStart(3, '0')}`;
         subject.idNumber = first17 + idCheckChar(first17);
@@ -583,7 +608,11 @@ export function planSubjects(args: {
         subject.withdrawalDate = iso(w.to);
         subject.withdrawalReason = 'other';
         subject.withdrawalDetail = ENROLLMENT_CLOSED_DETAIL;
-        steps.push({ day: w.to, rank: 5, event: { kind: 'subject.status', subject: 0, to: 'withdrawn' } });
+        steps.push({
+          day: w.to,
+          rank: 5,
+          event: { at: 0, study: s, kind: 'subject.status', subject: 0, to: 'withdrawn' },
+        });
         return w.to;
       };
 
@@ -592,7 +621,7 @@ export function planSubjects(args: {
       if (d1 > w.to) end = pending();
       else {
         subject.screeningDate = iso(d1);
-        steps.push({ day: d1, rank: 2, event: { kind: 'subject.screen', subject: 0 } });
+        steps.push({ day: d1, rank: 2, event: { at: 0, study: s, kind: 'subject.screen', subject: 0 } });
         const failed = rng.chance(sfRate);
         subject.eligibility = Object.fromEntries(setup.criteria.map((cr) => [cr.code, cr.kind === 'inclusion']));
         if (failed) {
@@ -637,7 +666,7 @@ export function planSubjects(args: {
           steps.push({
             day,
             rank: 1,
-            event: { kind: 'subject.consent', subject: 0, consent: subject.consents.length - 1 },
+            event: { at: 0, study: s, kind: 'subject.consent', subject: 0, consent: subject.consents.length - 1 },
           });
         }
       }
@@ -649,8 +678,9 @@ export function planSubjects(args: {
         subject.enrollmentDate = iso(d2);
         subject.arm = rng.pick(setup.arms).code;
         subject.confirmed = !rng.chance(d2 > today - 30 ? 0.4 : 0.03);
-        if (subject.confirmed) steps.push({ day: d2, rank: 3, event: { kind: 'subject.sign', subject: 0 } });
-        steps.push({ day: d2, rank: 4, event: { kind: 'subject.enroll', subject: 0 } });
+        if (subject.confirmed)
+          steps.push({ day: d2, rank: 3, event: { at: 0, study: s, kind: 'subject.sign', subject: 0 } });
+        steps.push({ day: d2, rank: 4, event: { at: 0, study: s, kind: 'subject.enroll', subject: 0 } });
         // the natural course
         const d3 = d2 + rng.int(0, 7);
         const d4 = d3 + rng.int(...dur.treat);
@@ -679,7 +709,7 @@ export function planSubjects(args: {
         path = path.filter((p) => p.day <= lastDay);
         for (const p of path) {
           subject.status = p.to;
-          steps.push({ day: p.day, rank: 5, event: { kind: 'subject.status', subject: 0, to: p.to } });
+          steps.push({ day: p.day, rank: 5, event: { at: 0, study: s, kind: 'subject.status', subject: 0, to: p.to } });
           if (p.to === 'on_treatment') subject.treatmentStartDate = iso(p.day);
           if (p.to === 'follow_up') subject.followUpDate = iso(p.day);
           if (p.to === 'completed') subject.completionDate = iso(p.day);
@@ -718,7 +748,10 @@ export function planSubjects(args: {
             ? null
             : c.hardCap === null
               ? null
-              : Math.max(e, c.enrollmentTarget + Math.max(1, Math.round(c.enrollmentTarget * (0.1 + rng.next() * 0.2))));
+              : Math.max(
+                  e,
+                  c.enrollmentTarget + Math.max(1, Math.round(c.enrollmentTarget * (0.1 + rng.next() * 0.2))),
+                );
       } else if (c.hardCap !== null && e > c.hardCap) {
         c.hardCap = e + rng.int(0, 2);
       }

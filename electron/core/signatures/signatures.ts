@@ -25,7 +25,7 @@ interface Signable {
   /** current signed content; throws notFound for a missing record, a field error when the record cannot be signed */
   load(db: AppDb, entityId: number): SignedRecord;
   /** after a signature is written, in its transaction (a record that keeps a "signed" flag for fast lists) */
-  onSigned?(tx: Tx, entityId: number, meaning: string): void;
+  onSigned?: (tx: Tx, entityId: number, meaning: string) => void;
 }
 
 /** The record kinds that can be signed. Adding one (eligibility, AE assessment, …) is one entry here. */
@@ -183,8 +183,7 @@ export function writeSignature(
     })
     .returning({ id: signatures.id })
     .get();
-  const hook: Signable['onSigned'] = (signables[entity] as Signable).onSigned;
-  hook?.(tx, entityId, meaning);
+  (signables[entity] as Signable).onSigned?.(tx, entityId, meaning);
   recordAudit(ctx, {
     action: 'sign',
     entity,

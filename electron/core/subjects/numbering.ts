@@ -69,7 +69,14 @@ export function assertNumberFree(
   const holder = db
     .select({ id: subjects.id })
     .from(subjects)
-    .where(and(eq(subjects.studyId, input.studyId), sql`lower(${column}) = lower(${input.number})`))
+    // IS NOT NULL lets SQLite use the partial unique index of subject numbers (subjects_subject_number_uq)
+    .where(
+      and(
+        eq(subjects.studyId, input.studyId),
+        sql`${column} IS NOT NULL`,
+        sql`lower(${column}) = lower(${input.number})`,
+      ),
+    )
     .get();
   if (holder && holder.id !== input.subjectId) {
     throw fieldError('conflict', field, `subjects.${field}Taken`, { value: input.number });

@@ -104,10 +104,13 @@ export function getSubject(db: AppDb, viewer: SubjectViewer, id: number): Subjec
       code: c.version,
       detail: c.obtainedBy,
     })),
-    ...(Object.entries(STATUS_DATE) as [SubjectStatus, keyof SubjectRow][])
-      .filter(([, column]) => row[column])
-      .map(([status, column]) => ({
-        date: String(row[column]),
+    ...(Object.entries(STATUS_DATE) as [SubjectStatus, (typeof STATUS_DATE)[SubjectStatus]][])
+      .flatMap(([status, column]) => {
+        const date = row[column];
+        return date ? [{ status, date }] : [];
+      })
+      .map(({ status, date }) => ({
+        date,
         kind: 'status' as const,
         code: status,
         detail:

@@ -30,8 +30,18 @@ import { DATE, formatDateTime } from '../../i18n/format';
 
 type Filters = Omit<InputOf<'audit.list'>, 'limit' | 'offset' | 'utcOffsetMinutes'>;
 
-const RECORD_KINDS = ['study', 'center', 'user', 'setting'] as const;
-const ACTIONS = ['create', 'update', 'status', 'setting', 'sign', 'sign_failed'] as const;
+const RECORD_KINDS = ['study', 'center', 'subject', 'user', 'setting'] as const;
+const ACTIONS = [
+  'create',
+  'update',
+  'status',
+  'consent',
+  'screen',
+  'enroll',
+  'sign',
+  'sign_failed',
+  'setting',
+] as const;
 const PAGE_SIZE = 50;
 
 /** The workstation's offset east of UTC, in minutes, for the server to turn local dates into UTC bounds. */
