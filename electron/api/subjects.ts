@@ -94,6 +94,8 @@ export interface TimelineEntry {
   /** consent version / status code / signature meaning */
   code: string;
   detail: string | null;
+  /** a signature whose signed content has changed since */
+  invalidated: boolean;
 }
 export interface SubjectDetail {
   id: number;
@@ -193,7 +195,9 @@ export interface ScreeningLogRow {
   screeningDate: string | null;
   /** null while screening is not concluded */
   eligible: boolean | null;
+  /** code from the study's screen-failure reasons */
   screenFailureReason: string | null;
+  screenFailureDetail: string | null;
   enrolled: boolean;
 }
 /** Enrollment log (E6 8.3.22): chronological by enrollment; de-identified. */

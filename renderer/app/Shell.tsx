@@ -9,7 +9,6 @@ import {
   LockOutlined,
   LogoutOutlined,
   SettingOutlined,
-  TeamOutlined,
   UserOutlined,
   UsergroupAddOutlined,
   KeyOutlined,
@@ -23,16 +22,19 @@ import { AuditTrailPage } from '../features/audit/AuditTrailPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { StudyDetailPage } from '../features/studies/StudyDetailPage';
 import { StudyListPage } from '../features/studies/StudyListPage';
+import { SubjectPage } from '../features/subjects/SubjectPage';
 import { ChangePasswordModal } from '../features/auth/ChangePassword';
 import { UsersPage } from '../features/users/UsersPage';
 import { useLock } from '../features/lock/LockGuard';
 import { Brand } from './Brand';
 import { useSession } from './session';
 
-/** Areas of the app: studies work now; the others arrive with later issues and are shown, disabled, so people know. */
+/**
+ * Areas of the app: the ready ones work; the others arrive with later issues and are shown, disabled, so people know.
+ * Subjects live inside their study (the study page's tabs), so they have no area of their own.
+ */
 const areas: { key: string; icon: ReactNode; ready: boolean }[] = [
   { key: 'studies', icon: <ExperimentOutlined />, ready: true },
-  { key: 'subjects', icon: <TeamOutlined />, ready: false },
   { key: 'visits', icon: <CalendarOutlined />, ready: false },
   { key: 'safety', icon: <AlertOutlined />, ready: false },
   { key: 'deviations', icon: <ExceptionOutlined />, ready: false },
@@ -71,7 +73,7 @@ export function Shell() {
 
   return (
     <Layout style={{ minHeight: '100%' }}>
-      <Layout.Header className="td-header">
+      <Layout.Header className="td-header td-no-print">
         <Brand />
         <div className="td-header-actions">
           <LanguageSwitch />
@@ -79,7 +81,7 @@ export function Shell() {
         </div>
       </Layout.Header>
       <Layout>
-        <Layout.Sider width={240} className="td-sider" breakpoint="lg" collapsedWidth={56} theme="light">
+        <Layout.Sider width={240} className="td-sider td-no-print" breakpoint="lg" collapsedWidth={56} theme="light">
           <nav aria-label={t('app.subtitle')}>
             <Menu
               mode="inline"
@@ -94,6 +96,7 @@ export function Shell() {
             <Routes>
               <Route path="/studies" element={<StudyListPage />} />
               <Route path="/studies/:id" element={<StudyDetailPage />} />
+              <Route path="/studies/:studyId/subjects/:subjectId" element={<SubjectPage />} />
               <Route path="/audit" element={<AuditTrailPage />} />
               <Route
                 path="/settings"

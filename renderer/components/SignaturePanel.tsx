@@ -27,6 +27,11 @@ export interface SignaturePanelProps {
   statementParams: Record<string, string>;
   /** why signing is not possible now (e.g. no protocol version), shown instead of the button */
   cannotSign?: string | null;
+  /**
+   * the meaning's name and the statement signed, when they are not under signatures.meanings / signatures.statements
+   * (an area keeping its strings in its own file, e.g. subjects)
+   */
+  texts?: { meaning: string; statement: string };
   onSigned: (signature: SignatureView) => void;
 }
 
@@ -37,9 +42,11 @@ export function SignaturePanel({
   signature,
   statementParams,
   cannotSign,
+  texts,
   onSigned,
 }: SignaturePanelProps) {
   const { t } = useTranslation();
+  const meaningLabel = texts?.meaning ?? t(`signatures.meanings.${meaning}`);
   const { user } = useSession();
   const [signing, setSigning] = useState(false);
   const canSign = user?.role === 'investigator';
@@ -62,11 +69,11 @@ export function SignaturePanel({
     <section
       className={`td-signature${invalid ? ' td-signature-invalid' : ''}`}
       data-testid={`signature-${meaning}`}
-      aria-label={t(`signatures.meanings.${meaning}`)}
+      aria-label={meaningLabel}
     >
       <div className="td-signature-head">
         <Space size={8} align="center" wrap>
-          <Typography.Text strong>{t(`signatures.meanings.${meaning}`)}</Typography.Text>
+          <Typography.Text strong>{meaningLabel}</Typography.Text>
           {signature === null ? (
             <Typography.Text type="secondary">{t('signatures.none')}</Typography.Text>
           ) : invalid ? (
@@ -98,14 +105,15 @@ export function SignaturePanel({
                 </Tooltip>
               ),
             },
-            { key: 'meaning', label: t('signatures.meaning'), children: t(`signatures.meanings.${signature.meaning}`) },
+            // the panel shows one meaning: the signature's is the same
+            { key: 'meaning', label: t('signatures.meaning'), children: meaningLabel },
           ]}
         />
       )}
       <SignModal
         open={signing}
-        meaning={meaning}
-        statement={t(`signatures.statements.${meaning}`, statementParams)}
+        meaningLabel={meaningLabel}
+        statement={texts?.statement ?? t(`signatures.statements.${meaning}`, statementParams)}
         onCancel={() => setSigning(false)}
         onSubmit={async (password) => {
           const s = await call('signatures.sign', { entity, entityId, meaning, password });
@@ -119,13 +127,13 @@ export function SignaturePanel({
 
 function SignModal({
   open,
-  meaning,
+  meaningLabel,
   statement,
   onSubmit,
   onCancel,
 }: {
   open: boolean;
-  meaning: string;
+  meaningLabel: string;
   statement: string;
   onSubmit: (password: string) => Promise<void>;
   onCancel: () => void;
@@ -170,7 +178,7 @@ function SignModal({
         column={1}
         style={{ marginBottom: 12 }}
         items={[
-          { key: 'meaning', label: t('signatures.meaning'), children: t(`signatures.meanings.${meaning}`) },
+          { key: 'meaning', label: t('signatures.meaning'), children: meaningLabel },
           {
             key: 'signer',
             label: t('signatures.signer'),

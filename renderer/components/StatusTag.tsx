@@ -1,6 +1,6 @@
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { CenterStatus, StudyStatus } from '../../electron/api';
+import type { CenterStatus, StudyStatus, SubjectStatus } from '../../electron/api';
 
 // Calm colours; warnings only for what went wrong (suspended, terminated).
 const studyColors: Record<StudyStatus, string> = {
@@ -13,6 +13,16 @@ const studyColors: Record<StudyStatus, string> = {
   terminated: 'red',
 };
 const centerColors: Record<CenterStatus, string> = { pending: 'gold', active: 'green', closed: 'default' };
+// a subject's path: in progress in blues and greens, done in purple, the two exits grey (screen failure) and orange
+const subjectColors: Record<SubjectStatus, string> = {
+  screening: 'gold',
+  screen_failed: 'default',
+  enrolled: 'cyan',
+  on_treatment: 'green',
+  follow_up: 'blue',
+  completed: 'purple',
+  withdrawn: 'orange',
+};
 
 export function StudyStatusTag({ status }: { status: StudyStatus }) {
   const { t } = useTranslation();
@@ -28,6 +38,15 @@ export function CenterStatusTag({ status }: { status: CenterStatus }) {
   return (
     <Tag color={centerColors[status]} data-status={status}>
       {t(`centerStatus.${status}`)}
+    </Tag>
+  );
+}
+
+export function SubjectStatusTag({ status }: { status: SubjectStatus }) {
+  const { t } = useTranslation();
+  return (
+    <Tag color={subjectColors[status]} data-status={status}>
+      {t(`subjectsUi.status.${status}`)}
     </Tag>
   );
 }

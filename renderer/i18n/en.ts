@@ -1,3 +1,4 @@
+import { subjectsEn } from './subjects.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed from the Chinese file: a missing or extra key is a type error. */
@@ -205,6 +206,10 @@ const en: Messages = {
       backup_delete: 'Backup removed (retention)',
       restore: 'Restored from backup',
       restore_refused: 'Restore refused',
+      consent: 'Consent',
+      screen: 'Screening',
+      enroll: 'Enrollment',
+      cap_override: 'Over-cap approval',
     },
   },
   entities: {
@@ -214,6 +219,9 @@ const en: Messages = {
     setting: 'setting',
     backup: 'backup',
     database: 'database',
+    subject: 'Subject',
+    subject_setup: 'Subject set-up',
+    consent_version: 'Consent version',
   },
   format: {
     date: 'D MMM YYYY',
@@ -237,6 +245,8 @@ const en: Messages = {
   signatures: {
     meanings: {
       protocol_version_approved: 'Protocol version approved for use at this site',
+      eligibility_confirmed: 'Eligibility confirmed by the investigator',
+      over_cap_enrollment_approved: 'Enrollment beyond the hard cap approved',
     },
     statements: {
       protocol_version_approved:
@@ -407,6 +417,7 @@ const en: Messages = {
     changed: 'Password changed',
     waitSeconds: 'Try again in {{seconds}} s',
   },
+  subjectsUi: subjectsEn,
   msg: {
     validation: {
       required: 'Required',
@@ -548,6 +559,7 @@ const en: Messages = {
       futureDate: 'The date cannot be in the future',
       centerOfOtherStudy: 'This center does not belong to the study',
       duplicateCode: 'Code {{code}} appears twice',
+      enrollFirst: 'The subject number is given at enrollment',
       subjectNotActive: 'This subject is no longer in the study',
       wrongPassword: 'Wrong password; nothing signed (the attempt is in the audit trail)',
     },

@@ -1,3 +1,4 @@
+import { subjectsZh } from './subjects.zh-CN';
 /**
  * Chinese, the default language. The English file is typed from this one, so a key missing there is a type error.
  * `msg` holds the message keys the server sends (errors, validation): the key test checks them against electron/.
@@ -204,6 +205,10 @@ const zhCN = {
       backup_delete: '删除备份（保留策略）',
       restore: '从备份恢复',
       restore_refused: '拒绝恢复',
+      consent: '知情同意',
+      screen: '筛选',
+      enroll: '入组',
+      cap_override: '超限入组批准',
     },
   },
   entities: {
@@ -213,6 +218,9 @@ const zhCN = {
     setting: '设置',
     backup: '备份',
     database: '数据库',
+    subject: '受试者',
+    subject_setup: '受试者设置',
+    consent_version: '知情同意书版本',
   },
   format: {
     date: 'YYYY-MM-DD',
@@ -236,6 +244,8 @@ const zhCN = {
   signatures: {
     meanings: {
       protocol_version_approved: '方案版本已批准在本中心使用',
+      eligibility_confirmed: '研究者确认入组资格',
+      over_cap_enrollment_approved: '研究者批准超限入组',
     },
     statements: {
       protocol_version_approved:
@@ -399,6 +409,7 @@ const zhCN = {
     changed: '密码已修改',
     waitSeconds: '请在 {{seconds}} 秒后再试',
   },
+  subjectsUi: subjectsZh,
   msg: {
     validation: {
       required: '必填',
@@ -537,6 +548,7 @@ const zhCN = {
       futureDate: '日期不能晚于今天',
       centerOfOtherStudy: '该中心不属于本研究',
       duplicateCode: '代码 {{code}} 重复',
+      enrollFirst: '受试者编号在入组时给出',
       subjectNotActive: '该受试者已不在研究中',
       wrongPassword: '密码不正确，未签名（此次尝试已记入审计追踪）',
     },

@@ -257,7 +257,8 @@ export function screeningLog(db: AppDb, studyId: number, centerId?: number): Scr
     consentVersion: r.consent_version,
     screeningDate: r.screening_date,
     eligible: r.status === 'screen_failed' ? false : r.screening_date ? true : null,
-    screenFailureReason: [r.screen_failure_reason, r.screen_failure_detail].filter(Boolean).join(': ') || null,
+    screenFailureReason: r.screen_failure_reason,
+    screenFailureDetail: r.screen_failure_detail,
     enrolled: r.enrollment_date !== null,
   }));
 }

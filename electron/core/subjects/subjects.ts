@@ -103,6 +103,7 @@ export function getSubject(db: AppDb, viewer: SubjectViewer, id: number): Subjec
       kind: 'consent' as const,
       code: c.version,
       detail: c.obtainedBy,
+      invalidated: false,
     })),
     ...(Object.entries(STATUS_DATE) as [SubjectStatus, (typeof STATUS_DATE)[SubjectStatus]][])
       .flatMap(([status, column]) => {
@@ -121,12 +122,14 @@ export function getSubject(db: AppDb, viewer: SubjectViewer, id: number): Subjec
               : status === 'enrolled'
                 ? row.capOverrideReason
                 : null,
+        invalidated: false,
       })),
     ...signatures.map((s) => ({
       date: s.signedAt,
       kind: 'signature' as const,
       code: s.meaning,
-      detail: `${s.signerName}${s.valid ? '' : ' (invalidated)'}`,
+      detail: s.signerName,
+      invalidated: !s.valid,
     })),
   ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 

@@ -14,7 +14,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import type { StudyDetail, StudyStatus } from '../../../electron/api';
 import { asApiError, call } from '../../api/client';
 import { useApiQuery } from '../../api/useApiQuery';
@@ -28,6 +28,7 @@ import { CentersPanel } from './CentersPanel';
 import { HistoryPanel } from './HistoryPanel';
 import { StudyFormDrawer } from './StudyFormDrawer';
 import { useCanEditStudies } from '../../app/permissions';
+import { useSubjectTabs } from '../subjects/studyTabs';
 
 export function StudyDetailPage() {
   const { t } = useTranslation();
@@ -68,6 +69,11 @@ function StudyView({ study, refresh, onChanged }: { study: StudyDetail; refresh:
   const [editing, setEditing] = useState(false);
   const canEdit = useCanEditStudies();
   const [moving, setMoving] = useState<{ to: StudyStatus; reasonAsked: boolean } | null>(null);
+  const subjectTabs = useSubjectTabs(study);
+  // the open tab lives in the address, so that coming back from a subject shows its list again
+  const [params, setParams] = useSearchParams();
+  const tabKeys = ['centers', ...subjectTabs.map((tab) => tab.key), 'history'];
+  const tab = tabKeys.find((k) => k === params.get('tab')) ?? 'centers';
 
   const changeStatus = async (reason: string | null) => {
     if (!moving) return;
@@ -122,10 +128,11 @@ function StudyView({ study, refresh, onChanged }: { study: StudyDetail; refresh:
   return (
     <>
       <Breadcrumb
+        className="td-no-print"
         style={{ marginBottom: 8 }}
         items={[{ title: <Link to="/studies">{t('studies.title')}</Link> }, { title: study.protocolNumber }]}
       />
-      <div className="td-page-header">
+      <div className="td-page-header td-no-print">
         <div style={{ minWidth: 0 }}>
           <Space size={10} align="center">
             <Typography.Title level={4} className="td-mono" style={{ margin: 0 }}>
@@ -160,11 +167,11 @@ function StudyView({ study, refresh, onChanged }: { study: StudyDetail; refresh:
         )}
       </div>
 
-      <div className="td-panel" style={{ marginBottom: 12 }}>
+      <div className="td-panel td-no-print" style={{ marginBottom: 12 }}>
         <Descriptions size="small" bordered column={{ xs: 1, sm: 1, md: 2, lg: 3 }} items={items} />
       </div>
 
-      <div className="td-panel" style={{ marginBottom: 12 }}>
+      <div className="td-panel td-no-print" style={{ marginBottom: 12 }}>
         <SignaturePanel
           entity="study"
           entityId={study.id}
@@ -183,12 +190,16 @@ function StudyView({ study, refresh, onChanged }: { study: StudyDetail; refresh:
       <div className="td-panel">
         <Tabs
           destroyOnHidden
+          activeKey={tab}
+          // a tab's own filters (subjects list) do not carry over to another tab
+          onChange={(key) => setParams({ tab: key }, { replace: true })}
           items={[
             {
               key: 'centers',
               label: `${t('studies.centersTab')} (${study.centers.length})`,
               children: <CentersPanel study={study} onChanged={onChanged} />,
             },
+            ...subjectTabs,
             {
               key: 'history',
               label: t('studies.historyTab'),

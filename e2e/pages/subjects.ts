@@ -1,0 +1,89 @@
+/**
+ * Helpers for the subject screens (issue 4): set-up calls the tests take for granted, and the study page's subject tabs
+ * and a subject's page in Chinese.
+ */
+import { expect, type Browser, type Page } from '@playwright/test';
+import { apiFromPage } from './calls';
+import type { TrialDesk } from './trialdesk';
+
+/** A call as the page makes it; throws with the server's answer when refused (for set-up steps, not for checks). */
+export async function api<T>(page: Page, channel: string, payload: unknown): Promise<T> {
+  const r = await apiFromPage(page, channel, payload);
+  if (!r.ok) throw new Error(`${channel} refused: ${JSON.stringify(r.error)}`);
+  return r.value as T;
+}
+
+/** A calendar date `days` before today, as stored ('YYYY-MM-DD'); dates in the past keep the date rules simple. */
+export function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** First start: the administrator creates the account on the set-up screen and lands on the studies list. */
+export async function setUpAdmin(
+  td: TrialDesk,
+  url: string,
+  admin: { username: string; displayName: string; password: string },
+): Promise<void> {
+  await td.page.goto(url);
+  await td.fill('用户名', admin.username);
+  await td.fill('姓名', admin.displayName);
+  await td.fill('密码', admin.password);
+  await td.fill('确认密码', admin.password);
+  await td.page.getByRole('button', { name: '创建管理员并登录' }).click();
+  await expect(td.page.getByRole('heading', { name: '研究项目' })).toBeVisible();
+}
+
+/**
+ * A second browser (its own session cookie) signed in as a user the administrator created with a temporary password,
+ * which is changed first (as the server requires).
+ */
+export async function signedInPage(
+  browser: Browser,
+  url: string,
+  user: { username: string; displayName: string; temporary: string; password: string },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(url);
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  await api(page, 'auth.login', { username: user.username, password: user.temporary });
+  await api(page, 'auth.changePassword', { currentPassword: user.temporary, newPassword: user.password });
+  await page.reload();
+  await expect(page.getByTestId('user-menu')).toContainText(user.displayName);
+  return page;
+}
+
+/** Opens a study from the studies list and one of its tabs. */
+export async function openStudyTab(page: Page, protocolNumber: string, tab: string): Promise<void> {
+  await page.getByRole('menuitem', { name: '研究项目' }).click();
+  await page.getByRole('link', { name: protocolNumber }).click();
+  await expect(page.getByRole('heading', { name: protocolNumber })).toBeVisible();
+  await page.getByRole('tab', { name: tab, exact: true }).click();
+}
+
+/** Opens a subject's page from the study's subjects tab. */
+export async function openSubject(page: Page, protocolNumber: string, screeningNumber: string): Promise<void> {
+  await openStudyTab(page, protocolNumber, '受试者');
+  await page.getByTestId('subjects-table').getByRole('link', { name: screeningNumber, exact: true }).click();
+  await expect(page.getByRole('heading', { name: new RegExp(screeningNumber) })).toBeVisible();
+}
+
+/** The eligibility checklist of the screening dialog: each criterion code met (true) or not. */
+export async function answerChecklist(dialog: ReturnType<TrialDesk['dialog']>, answers: Record<string, boolean>) {
+  for (const [code, met] of Object.entries(answers)) {
+    await dialog
+      .getByRole('radiogroup', { name: code, exact: true })
+      .getByText(met ? '满足' : '不满足', { exact: true })
+      .click();
+  }
+}
+
+/** A button of the subject page's action bar, by its text (the icon's name comes first in the accessible name). */
+export function subjectAction(page: Page, text: string) {
+  return page.getByTestId('subject-actions').getByRole('button', { name: new RegExp(`(^|\\s)${text}$`) });
+}
+
+/** Waits until no Select dropdown is open (they close with an animation), so a screenshot shows the form itself. */
+export async function dropdownsClosed(page: Page): Promise<void> {
+  await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
+}

@@ -1,0 +1,107 @@
+import { Alert, Form, Input, Modal, Select, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { InputOf, SubjectDetail, WithdrawalReason } from '../../../electron/api';
+import { asApiError, call } from '../../api/client';
+import { DateField } from '../../components/DateField';
+import { clearChangedErrors, placeFieldErrors, today } from './forms';
+import { withdrawalOptions } from './labels';
+
+export type StatusMove = InputOf<'subjects.changeStatus'>['to'];
+
+interface StatusValues {
+  date: string | null;
+  withdrawalReason?: WithdrawalReason | null;
+  detail?: string | null;
+}
+
+/** Moves a subject along its path (start of treatment, follow-up, completion) or out of the study (withdrawal). */
+export function StatusChangeModal({
+  subject,
+  to,
+  onClose,
+  onSaved,
+}: {
+  subject: SubjectDetail;
+  /** the move asked for; null: closed */
+  to: StatusMove | null;
+  onClose: () => void;
+  onSaved: (subject: SubjectDetail) => void;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<StatusValues>();
+  const [busy, setBusy] = useState(false);
+  const [alert, setAlert] = useState<string | null>(null);
+  const withdrawing = to === 'withdrawn';
+
+  const finish = async (v: StatusValues) => {
+    if (!to) return;
+    setBusy(true);
+    setAlert(null);
+    try {
+      onSaved(
+        await call('subjects.changeStatus', {
+          id: subject.id,
+          to,
+          date: v.date ?? '',
+          withdrawalReason: withdrawing ? (v.withdrawalReason ?? null) : null,
+          detail: v.detail ?? null,
+        }),
+      );
+    } catch (err) {
+      setAlert(placeFieldErrors(form, asApiError(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={to !== null}
+      title={
+        to &&
+        t('subjectsUi.move.title', {
+          number: subject.subjectNumber ?? subject.screeningNumber,
+          from: t(`subjectsUi.status.${subject.status}`),
+          to: t(`subjectsUi.status.${to}`),
+        })
+      }
+      okText={to ? t(`subjectsUi.move.ok.${to}`) : undefined}
+      okButtonProps={{ danger: withdrawing }}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      destroyOnHidden
+      afterClose={() => setAlert(null)}
+    >
+      {withdrawing && (
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+          {t('subjectsUi.move.withdrawHint')}
+        </Typography.Paragraph>
+      )}
+      {alert && <Alert type="error" showIcon title={alert} style={{ marginBottom: 12 }} />}
+      <Form<StatusValues>
+        form={form}
+        name="status-change"
+        layout="vertical"
+        preserve={false}
+        initialValues={{ date: today() }}
+        onValuesChange={clearChangedErrors(form)}
+        onFinish={(v) => void finish(v)}
+      >
+        <Form.Item name="date" label={to ? t(`subjectsUi.move.dateLabel.${to}`) : ''} required>
+          <DateField />
+        </Form.Item>
+        {withdrawing && (
+          <Form.Item name="withdrawalReason" label={t('subjectsUi.fields.withdrawalReason')} required>
+            <Select options={withdrawalOptions()} />
+          </Form.Item>
+        )}
+        <Form.Item name="detail" label={t('subjectsUi.fields.detail')}>
+          <Input.TextArea rows={2} maxLength={500} showCount />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
