@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { centers, studies } from './studies';
 import { users } from './accounts';
-import { criterionKinds, sexes, subjectStatuses, withdrawalReasons } from './vocabulary';
+import { type criterionKinds, sexes, subjectStatuses, withdrawalReasons } from './vocabulary';
 
 /** One item of a study's per-study lists (arms, screen-failure reasons): a short code and a label. */
 export interface CodedItem {
