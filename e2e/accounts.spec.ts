@@ -64,13 +64,7 @@ test('administrator creates users; the monitor is read-only; a locked-out sign-i
   const td = new TrialDesk(page);
 
   await test.step('set up the administrator and a study', async () => {
-    await page.goto(app.url);
-    await td.fill('用户名', ADMIN.username);
-    await td.fill('姓名', ADMIN.displayName);
-    await td.fill('密码', ADMIN.password);
-    await td.fill('确认密码', ADMIN.password);
-    await page.getByRole('button', { name: '创建管理员并登录' }).click();
-    await expect(page.getByRole('heading', { name: '研究项目' })).toBeVisible();
+    await td.setUpAdministrator(app.url, ADMIN);
     const created = await apiFromPage(page, 'studies.create', STUDY);
     expect(created).toMatchObject({ ok: true });
     const studyId = (created as { value: { id: number } }).value.id;

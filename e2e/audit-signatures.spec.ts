@@ -54,13 +54,7 @@ test('audit trail: filter, export to Excel, verify; signature: sign, invalidate 
   let studyId = 0;
 
   await test.step('set-up: administrator, two studies, one edited with a reason', async () => {
-    await page.goto(app.url);
-    await td.fill('用户名', ADMIN.username);
-    await td.fill('姓名', ADMIN.displayName);
-    await td.fill('密码', ADMIN.password);
-    await td.fill('确认密码', ADMIN.password);
-    await page.getByRole('button', { name: '创建管理员并登录' }).click();
-    await expect(page.getByRole('heading', { name: '研究项目' })).toBeVisible();
+    await td.setUpAdministrator(app.url, ADMIN);
     const study = {
       protocolNumber: 'HR-ITP-III-01',
       title: '评估海曲泊帕治疗成人慢性原发免疫性血小板减少症的多中心随机双盲III期研究',

@@ -32,13 +32,7 @@ test('back up, create a study, restore the backup, sign in again: the later stud
   const rows = page.getByTestId('backup-list').locator('tbody tr.ant-table-row');
 
   await test.step('set up the administrator and a first study', async () => {
-    await page.goto(app.url);
-    await td.fill('用户名', ADMIN.username);
-    await td.fill('姓名', ADMIN.displayName);
-    await td.fill('密码', ADMIN.password);
-    await td.fill('确认密码', ADMIN.password);
-    await page.getByRole('button', { name: '创建管理员并登录' }).click();
-    await expect(page.getByRole('heading', { name: '研究项目' })).toBeVisible();
+    await td.setUpAdministrator(app.url, ADMIN);
     expect((await api(page, 'studies.create', study('AML-BEFORE-01', '备份前的研究'))).ok).toBe(true);
   });
 
@@ -134,13 +128,7 @@ test('a database damaged while the app was closed: recovery mode, the latest goo
   const td = new TrialDesk(page);
 
   await test.step('an administrator, a study, a manual backup, a later study', async () => {
-    await page.goto(app.url);
-    await td.fill('用户名', ADMIN.username);
-    await td.fill('姓名', ADMIN.displayName);
-    await td.fill('密码', ADMIN.password);
-    await td.fill('确认密码', ADMIN.password);
-    await page.getByRole('button', { name: '创建管理员并登录' }).click();
-    await expect(page.getByRole('heading', { name: '研究项目' })).toBeVisible();
+    await td.setUpAdministrator(app.url, ADMIN);
     expect((await api(page, 'studies.create', study('AML-BEFORE-01', '备份前的研究'))).ok).toBe(true);
     expect((await api(page, 'backup.now', {})).ok).toBe(true);
     expect((await api(page, 'studies.create', study('AML-AFTER-02', '备份后的研究'))).ok).toBe(true);

@@ -31,13 +31,7 @@ test('idle lock, lock item and host-side lock cover the screen; unlock keeps the
   await page.clock.install();
 
   await test.step('set up the administrator, open the new-study form and type into it', async () => {
-    await page.goto(app.url);
-    await td.fill('用户名', ADMIN.username);
-    await td.fill('姓名', ADMIN.displayName);
-    await td.fill('密码', ADMIN.password);
-    await td.fill('确认密码', ADMIN.password);
-    await page.getByRole('button', { name: '创建管理员并登录' }).click();
-    await expect(page.getByRole('heading', { name: '研究项目' })).toBeVisible();
+    await td.setUpAdministrator(app.url, ADMIN);
     const created = await api(page, 'users.create', {
       username: CLERK.username,
       displayName: CLERK.displayName,

@@ -19,18 +19,12 @@ export function daysAgo(days: number): string {
 }
 
 /** First start: the administrator creates the account on the set-up screen and lands on the studies list. */
-export async function setUpAdmin(
+export function setUpAdmin(
   td: TrialDesk,
   url: string,
   admin: { username: string; displayName: string; password: string },
 ): Promise<void> {
-  await td.page.goto(url);
-  await td.fill('用户名', admin.username);
-  await td.fill('姓名', admin.displayName);
-  await td.fill('密码', admin.password);
-  await td.fill('确认密码', admin.password);
-  await td.page.getByRole('button', { name: '创建管理员并登录' }).click();
-  await expect(td.page.getByRole('heading', { name: '研究项目' })).toBeVisible();
+  return td.setUpAdministrator(url, admin);
 }
 
 /**

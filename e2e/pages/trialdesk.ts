@@ -43,6 +43,17 @@ export class TrialDesk {
     return this.item(label, scope).locator('.ant-form-item-explain-error');
   }
 
+  /** First start: the administrator's account from the set-up screen; lands on the (empty) studies list. */
+  async setUpAdministrator(url: string, admin: { username: string; displayName: string; password: string }) {
+    await this.page.goto(url);
+    await this.fill('用户名', admin.username);
+    await this.fill('姓名', admin.displayName);
+    await this.fill('密码', admin.password);
+    await this.fill('确认密码', admin.password);
+    await this.page.getByRole('button', { name: '创建管理员并登录' }).click();
+    await expect(this.page.getByRole('heading', { name: '研究项目' })).toBeVisible();
+  }
+
   async expectToast(text: string | RegExp): Promise<void> {
     await expect(this.page.locator('.ant-message-notice').filter({ hasText: text }).first()).toBeVisible();
   }
