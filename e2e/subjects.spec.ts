@@ -16,7 +16,6 @@ import {
   dropdownsClosed,
   openStudyTab,
   openSubject,
-  setUpAdmin,
   signedInPage,
   subjectAction,
 } from './pages/subjects';
@@ -162,7 +161,7 @@ test('subjects: register, screen, fail, enroll to target and cap, override, sign
   let ids: Ids = { studyId: 0, ownCenterId: 0, otherCenterId: 0, consentV1: 0 };
 
   await test.step('set-up: administrator, enrolling study with two active centers, subject set-up, consent 1.0', async () => {
-    await setUpAdmin(td, app.url, ADMIN);
+    await td.setUpAdministrator(app.url, ADMIN);
     ids = await setUpStudy(page);
     // a subject of the other center, entered de-identified (no consent, no personal fields)
     await api(page, 'subjects.register', {

@@ -18,15 +18,6 @@ export function daysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** First start: the administrator creates the account on the set-up screen and lands on the studies list. */
-export function setUpAdmin(
-  td: TrialDesk,
-  url: string,
-  admin: { username: string; displayName: string; password: string },
-): Promise<void> {
-  return td.setUpAdministrator(url, admin);
-}
-
 /**
  * A second browser (its own session cookie) signed in as a user the administrator created with a temporary password,
  * which is changed first (as the server requires).

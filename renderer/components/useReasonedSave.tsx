@@ -1,6 +1,7 @@
 import { Alert, type FormInstance } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../../electron/api';
 import { asApiError } from '../api/client';
 import { applyFieldErrors, needsReason, translateError } from './formErrors';
 import { ReasonModal } from './ReasonModal';
@@ -9,17 +10,26 @@ import { ReasonModal } from './ReasonModal';
  * Saving a record form: send the values; if the server asks for a reason (a key field of an existing record changed),
  * ask for it in a modal and send the same values again with it. Other refusals land on the form's fields, or in the
  * alert when they concern no field. The rule of which fields need a reason stays in the server.
+ *
+ * `describe` and `place` let a screen with its own error wording or nested fields (the subject screens) reuse the flow;
+ * by default errors are translated by translateError and placed on `fieldNames` by applyFieldErrors.
  */
 export function useReasonedSave<V, R>({
   form,
-  fieldNames,
+  fieldNames = [],
   save,
   onSaved,
+  describe = translateError,
+  place = (f, error) => applyFieldErrors(f, error, fieldNames),
 }: {
   form: FormInstance<V>;
-  fieldNames: readonly string[];
+  fieldNames?: readonly string[];
   save: (values: V, reason: string | null) => Promise<R>;
   onSaved: (result: R) => void;
+  /** the text of an error, shown when the server asks for a reason */
+  describe?: (error: ApiError) => string;
+  /** puts the error's field errors on the form; returns what could not be placed (for the alert), or null */
+  place?: (form: FormInstance<V>, error: ApiError) => string | null;
 }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
@@ -33,8 +43,8 @@ export function useReasonedSave<V, R>({
       onSaved(await save(values, null));
     } catch (err) {
       const error = asApiError(err);
-      if (needsReason(error, 'validation.reasonRequired')) setAskReason({ values, text: translateError(error) });
-      else setAlert(applyFieldErrors(form, error, fieldNames));
+      if (needsReason(error, 'validation.reasonRequired')) setAskReason({ values, text: describe(error) });
+      else setAlert(place(form, error));
     } finally {
       setBusy(false);
     }
@@ -50,7 +60,7 @@ export function useReasonedSave<V, R>({
       const error = asApiError(err);
       if (error.fields?.some((f) => f.field === 'reason')) throw err; // shown on the modal's reason field
       setAskReason(null);
-      setAlert(applyFieldErrors(form, error, fieldNames));
+      setAlert(place(form, error));
     }
   };
 

@@ -1,12 +1,12 @@
-import { Alert, Col, Form, Input, Modal, Row, Select } from 'antd';
-import { useState } from 'react';
+import { Col, Form, Input, Modal, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { SubjectDetail, SubjectSetupView } from '../../../electron/api';
-import { asApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { useSession } from '../../app/session';
 import { DateField } from '../../components/DateField';
-import { formatDate } from '../../i18n/format';
-import { clearChangedErrors, placeFieldErrors, today } from './forms';
+import { clearChangedErrors, today } from './forms';
+import { consentVersionOptions } from './labels';
+import { FormAlert, useModalSubmit } from './useModalSubmit';
 
 interface ConsentValues {
   consentVersionId?: number;
@@ -31,29 +31,20 @@ export function ConsentModal({
   const { t } = useTranslation();
   const { user } = useSession();
   const [form] = Form.useForm<ConsentValues>();
-  const [busy, setBusy] = useState(false);
-  const [alert, setAlert] = useState<string | null>(null);
-
-  const finish = async (v: ConsentValues) => {
-    if (!subject) return;
-    setBusy(true);
-    setAlert(null);
-    try {
-      onSaved(
-        await call('subjects.recordConsent', {
-          subjectId: subject.id,
-          consentVersionId: v.consentVersionId ?? 0,
-          signedDate: v.signedDate ?? '',
-          obtainedBy: v.obtainedBy ?? '',
-          notes: v.notes ?? null,
-        }),
-      );
-    } catch (err) {
-      setAlert(placeFieldErrors(form, asApiError(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  // the subject goes along with the values: the form is submitted only while the modal is open for one
+  const { alert, finish, modalProps } = useModalSubmit({
+    form,
+    send: (v: ConsentValues & { subjectId: number }) =>
+      call('subjects.recordConsent', {
+        subjectId: v.subjectId,
+        consentVersionId: v.consentVersionId ?? 0,
+        signedDate: v.signedDate ?? '',
+        obtainedBy: v.obtainedBy ?? '',
+        notes: v.notes ?? null,
+      }),
+    onSaved,
+    onClose,
+  });
 
   return (
     <Modal
@@ -63,14 +54,9 @@ export function ConsentModal({
       }
       width={640}
       okText={t('subjectsUi.consent.recordOk')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      afterClose={() => setAlert(null)}
+      {...modalProps}
     >
-      {alert && <Alert type="error" showIcon title={alert} style={{ marginBottom: 12 }} />}
+      <FormAlert text={alert} />
       <Form<ConsentValues>
         form={form}
         name="consent"
@@ -82,17 +68,14 @@ export function ConsentModal({
           obtainedBy: user?.displayName ?? '',
         }}
         onValuesChange={clearChangedErrors(form)}
-        onFinish={(v) => void finish(v)}
+        onFinish={(v) => {
+          if (subject) void finish({ ...v, subjectId: subject.id });
+        }}
       >
         <Row gutter={16}>
           <Col span={10}>
             <Form.Item name="consentVersionId" label={t('subjectsUi.fields.consentVersion')} required>
-              <Select
-                options={setup.consentVersions.map((v) => ({
-                  value: v.id,
-                  label: `${v.version} (${formatDate(v.versionDate)})${v.current ? ` · ${t('subjectsUi.consent.current')}` : ''}`,
-                }))}
-              />
+              <Select options={consentVersionOptions(setup.consentVersions)} />
             </Form.Item>
           </Col>
           <Col span={7}>

@@ -24,15 +24,16 @@ import type {
   SubjectSetupView,
   SubjectStatus,
 } from '../../../electron/api';
-import { asApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { useApiQuery } from '../../api/useApiQuery';
 import { DateField } from '../../components/DateField';
 import { SubjectStatusTag } from '../../components/StatusTag';
 import { formatDate } from '../../i18n/format';
 import { ConsentModal } from './ConsentModal';
-import { clearChangedErrors, placeFieldErrors, subjectError, today } from './forms';
+import { clearChangedErrors, subjectError, today } from './forms';
 import { useSubjectRoles } from './roles';
 import { subjectPath } from './SubjectsPanel';
+import { FormAlert, useModalSubmit } from './useModalSubmit';
 
 /**
  * Informed consent of the study: the versions approved by the ethics committee (the latest is current), approving a
@@ -253,27 +254,18 @@ function ApproveVersionModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<ApproveValues>();
-  const [busy, setBusy] = useState(false);
-  const [alert, setAlert] = useState<string | null>(null);
-
-  const finish = async (v: ApproveValues) => {
-    setBusy(true);
-    setAlert(null);
-    try {
-      onSaved(
-        await call('subjects.approveConsentVersion', {
-          studyId,
-          version: v.version ?? '',
-          versionDate: v.versionDate ?? '',
-          approvedDate: v.approvedDate ?? '',
-        }),
-      );
-    } catch (err) {
-      setAlert(placeFieldErrors(form, asApiError(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { alert, finish, modalProps } = useModalSubmit({
+    form,
+    send: (v: ApproveValues) =>
+      call('subjects.approveConsentVersion', {
+        studyId,
+        version: v.version ?? '',
+        versionDate: v.versionDate ?? '',
+        approvedDate: v.approvedDate ?? '',
+      }),
+    onSaved,
+    onClose,
+  });
 
   return (
     <Modal
@@ -281,17 +273,12 @@ function ApproveVersionModal({
       title={t('subjectsUi.consent.approveTitle')}
       width={600}
       okText={t('subjectsUi.consent.approveOk')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      afterClose={() => setAlert(null)}
+      {...modalProps}
     >
       <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
         {t('subjectsUi.consent.approveHint')}
       </Typography.Paragraph>
-      {alert && <Alert type="error" showIcon title={alert} style={{ marginBottom: 12 }} />}
+      <FormAlert text={alert} />
       <Form<ApproveValues>
         form={form}
         name="approve-consent"

@@ -1,13 +1,13 @@
 import { Alert, Button, Col, Descriptions, Divider, Form, Input, Modal, Row, Select, Skeleton, Typography } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EnrollmentCheck, StudyDetail, SubjectDetail, SubjectSetupView } from '../../../electron/api';
-import { asApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { useApiQuery } from '../../api/useApiQuery';
 import { DateField } from '../../components/DateField';
-import { clearChangedErrors, placeFieldErrors, subjectError, subjectMessage, today } from './forms';
+import { clearChangedErrors, subjectError, subjectMessage, today } from './forms';
 import { codedOptions } from './labels';
 import { useSubjectRoles } from './roles';
+import { FormAlert, useModalSubmit } from './useModalSubmit';
 
 interface EnrollValues {
   enrollmentDate: string | null;
@@ -16,109 +16,69 @@ interface EnrollValues {
   capOverride?: { reason?: string; password?: string };
 }
 
+/** What the modal passes down to its body and form unchanged. */
+interface EnrollProps {
+  study: StudyDetail;
+  subject: SubjectDetail;
+  setup: SubjectSetupView;
+  onClose: () => void;
+  onSaved: (subject: SubjectDetail) => void;
+}
+
 /**
  * Enrolls a screened subject. The server's enrollment check comes first: the proposed subject number, and whether this
  * enrollment reaches the center's target (a warning) or passes its hard cap (refused unless an investigator overrides
  * with a reason and the password, an electronic signature).
  */
-export function EnrollModal({
-  open,
-  study,
-  subject,
-  setup,
-  onClose,
-  onSaved,
-}: {
-  open: boolean;
-  study: StudyDetail;
-  subject: SubjectDetail;
-  setup: SubjectSetupView;
-  onClose: () => void;
-  onSaved: (subject: SubjectDetail) => void;
-}) {
+export function EnrollModal({ open, ...props }: EnrollProps & { open: boolean }) {
   const { t } = useTranslation();
   // mounted only while open (destroyOnHidden): the check is fresh each time
   return (
     <Modal
       open={open}
-      title={t('subjectsUi.enroll.title', { number: subject.screeningNumber })}
+      title={t('subjectsUi.enroll.title', { number: props.subject.screeningNumber })}
       width={640}
       footer={null}
-      onCancel={onClose}
+      onCancel={props.onClose}
       destroyOnHidden
     >
-      <EnrollBody study={study} subject={subject} setup={setup} onClose={onClose} onSaved={onSaved} />
+      <EnrollBody {...props} />
     </Modal>
   );
 }
 
-function EnrollBody({
-  study,
-  subject,
-  setup,
-  onClose,
-  onSaved,
-}: {
-  study: StudyDetail;
-  subject: SubjectDetail;
-  setup: SubjectSetupView;
-  onClose: () => void;
-  onSaved: (subject: SubjectDetail) => void;
-}) {
-  const check = useApiQuery('subjects.enrollmentCheck', { id: subject.id });
+function EnrollBody(props: EnrollProps) {
+  const check = useApiQuery('subjects.enrollmentCheck', { id: props.subject.id });
   if (check.error) return <Alert type="error" showIcon title={subjectError(check.error)} />;
   if (!check.data) return <Skeleton active paragraph={{ rows: 5 }} />;
-  return (
-    <EnrollForm study={study} subject={subject} setup={setup} check={check.data} onClose={onClose} onSaved={onSaved} />
-  );
+  return <EnrollForm {...props} check={check.data} />;
 }
 
-function EnrollForm({
-  study,
-  subject,
-  setup,
-  check,
-  onClose,
-  onSaved,
-}: {
-  study: StudyDetail;
-  subject: SubjectDetail;
-  setup: SubjectSetupView;
-  check: EnrollmentCheck;
-  onClose: () => void;
-  onSaved: (subject: SubjectDetail) => void;
-}) {
+function EnrollForm({ study, subject, setup, check, onClose, onSaved }: EnrollProps & { check: EnrollmentCheck }) {
   const { t } = useTranslation();
   const { investigator } = useSubjectRoles();
   const [form] = Form.useForm<EnrollValues>();
-  const [busy, setBusy] = useState(false);
-  const [alert, setAlert] = useState<string | null>(null);
   const code = subject.centerCode;
   // the check's verdicts, in the server's own words
   const blocked = !check.studyEnrolling || !check.centerActive;
   const refused = blocked || (check.overCap && !investigator);
 
-  const finish = async (v: EnrollValues) => {
-    setBusy(true);
-    setAlert(null);
-    try {
-      onSaved(
-        await call('subjects.enroll', {
-          id: subject.id,
-          enrollmentDate: v.enrollmentDate ?? '',
-          subjectNumber: v.subjectNumber ?? '',
-          arm: v.arm ?? null,
-          capOverride: check.overCap
-            ? { reason: v.capOverride?.reason ?? '', password: v.capOverride?.password ?? '' }
-            : undefined,
-        }),
-      );
-    } catch (err) {
-      setAlert(placeFieldErrors(form, asApiError(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  // the footer is the form's own (the Modal around it has none), so modalProps go unused
+  const { busy, alert, finish } = useModalSubmit({
+    form,
+    send: (v: EnrollValues) =>
+      call('subjects.enroll', {
+        id: subject.id,
+        enrollmentDate: v.enrollmentDate ?? '',
+        subjectNumber: v.subjectNumber ?? '',
+        arm: v.arm ?? null,
+        capOverride: check.overCap
+          ? { reason: v.capOverride?.reason ?? '', password: v.capOverride?.password ?? '' }
+          : undefined,
+      }),
+    onSaved,
+    onClose,
+  });
 
   return (
     <>
@@ -180,7 +140,7 @@ function EnrollForm({
           description={investigator ? t('subjectsUi.enroll.overrideHint') : t('subjectsUi.enroll.overCapOthers')}
         />
       )}
-      {alert && <Alert type="error" showIcon title={alert} style={{ marginBottom: 12 }} data-testid="enroll-error" />}
+      <FormAlert text={alert} testId="enroll-error" />
       <Form<EnrollValues>
         form={form}
         name="enroll"

@@ -2,7 +2,7 @@
  * The screening log (筛选表, ICH E6 8.3.20) and the enrollment log (入选表, E6 8.3.22), in the column layouts sites and
  * sponsors use (../shared/data/site_logs/log_layouts.csv). Both are de-identified: subjects by number and initials.
  */
-import { Alert, Button, Descriptions, Select, Table, Typography, type TableProps } from 'antd';
+import { Alert, Button, Descriptions, Table, Typography, type TableProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
@@ -17,6 +17,7 @@ import type { Query } from '../../api/useApiQuery';
 import { useApiQuery } from '../../api/useApiQuery';
 import { SubjectStatusTag } from '../../components/StatusTag';
 import { formatDate, formatDateTime } from '../../i18n/format';
+import { CenterFilter } from './CenterFilter';
 import { subjectError } from './forms';
 import { codedLabel } from './labels';
 
@@ -39,16 +40,7 @@ function LogHeader({
   return (
     <>
       <div className="td-toolbar">
-        <Select
-          allowClear
-          placeholder={t('subjectsUi.list.allCenters')}
-          aria-label={t('subjectsUi.fields.center')}
-          style={{ width: 240 }}
-          value={centerId}
-          onChange={onCenter}
-          options={study.centers.map((c) => ({ value: c.id, label: `${c.code} · ${c.hospitalName}` }))}
-          popupMatchSelectWidth={false}
-        />
+        <CenterFilter study={study} value={centerId} onChange={onCenter} width={240} />
         {count !== undefined && (
           <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 'auto' }}>
             {t('subjectsUi.list.count', { count })}
@@ -89,6 +81,46 @@ function LoadError<T>({ q }: { q: Query<T> }): ReactNode {
         </Button>
       }
     />
+  );
+}
+
+/** A log as printed: its header, a load error, and the table of its rows (one per subject), paged alike. */
+function LogView<Row extends object>({
+  testId,
+  study,
+  centerId,
+  onCenter,
+  q,
+  columns,
+  width,
+}: {
+  testId: string;
+  study: StudyDetail;
+  centerId: number | undefined;
+  onCenter: (id: number | undefined) => void;
+  q: Query<Row[]>;
+  columns: TableProps<Row>['columns'];
+  /** the table's scroll width: the log's columns at their set widths */
+  width: number;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <LogHeader study={study} centerId={centerId} onCenter={onCenter} count={q.data?.length} />
+      <LoadError q={q} />
+      <Table<Row>
+        data-testid={testId}
+        size="small"
+        bordered
+        rowKey="subjectId"
+        columns={columns}
+        dataSource={q.data}
+        loading={q.loading}
+        pagination={PAGE}
+        scroll={{ x: width }}
+        locale={{ emptyText: t('subjectsUi.logs.empty') }}
+      />
+    </>
   );
 }
 
@@ -175,22 +207,15 @@ export function ScreeningLogPanel({ study }: { study: StudyDetail }) {
   ];
 
   return (
-    <>
-      <LogHeader study={study} centerId={centerId} onCenter={setCenterId} count={q.data?.length} />
-      <LoadError q={q} />
-      <Table<ScreeningLogRow>
-        data-testid="screening-log"
-        size="small"
-        bordered
-        rowKey="subjectId"
-        columns={columns}
-        dataSource={q.data}
-        loading={q.loading}
-        pagination={PAGE}
-        scroll={{ x: 1100 }}
-        locale={{ emptyText: t('subjectsUi.logs.empty') }}
-      />
-    </>
+    <LogView<ScreeningLogRow>
+      testId="screening-log"
+      study={study}
+      centerId={centerId}
+      onCenter={setCenterId}
+      q={q}
+      columns={columns}
+      width={1100}
+    />
   );
 }
 
@@ -290,21 +315,14 @@ export function EnrollmentLogPanel({ study }: { study: StudyDetail }) {
   ];
 
   return (
-    <>
-      <LogHeader study={study} centerId={centerId} onCenter={setCenterId} count={q.data?.length} />
-      <LoadError q={q} />
-      <Table<EnrollmentLogRow>
-        data-testid="enrollment-log"
-        size="small"
-        bordered
-        rowKey="subjectId"
-        columns={columns}
-        dataSource={q.data}
-        loading={q.loading}
-        pagination={PAGE}
-        scroll={{ x: 1270 }}
-        locale={{ emptyText: t('subjectsUi.logs.empty') }}
-      />
-    </>
+    <LogView<EnrollmentLogRow>
+      testId="enrollment-log"
+      study={study}
+      centerId={centerId}
+      onCenter={setCenterId}
+      q={q}
+      columns={columns}
+      width={1270}
+    />
   );
 }

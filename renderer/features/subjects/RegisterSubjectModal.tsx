@@ -6,8 +6,8 @@ import { call } from '../../api/client';
 import { useSession } from '../../app/session';
 import { DateField } from '../../components/DateField';
 import { focusFirstField } from '../../components/focus';
-import { formatDate } from '../../i18n/format';
 import { clearChangedErrors, today } from './forms';
+import { consentVersionOptions } from './labels';
 import {
   identityInput,
   IdentityFields,
@@ -179,12 +179,7 @@ export function RegisterSubjectModal({
                     label={t('subjectsUi.fields.consentVersion')}
                     required
                   >
-                    <Select
-                      options={setup.consentVersions.map((v) => ({
-                        value: v.id,
-                        label: `${v.version} (${formatDate(v.versionDate)})${v.current ? ` · ${t('subjectsUi.consent.current')}` : ''}`,
-                      }))}
-                    />
+                    <Select options={consentVersionOptions(setup.consentVersions)} />
                   </Form.Item>
                 </Col>
                 <Col span={8}>

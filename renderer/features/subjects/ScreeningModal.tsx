@@ -1,11 +1,11 @@
 import { Alert, Col, Form, Input, Modal, Radio, Row, Select, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Criterion, SubjectDetail, SubjectSetupView } from '../../../electron/api';
-import { asApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { DateField } from '../../components/DateField';
-import { clearChangedErrors, placeFieldErrors, today } from './forms';
+import { clearChangedErrors, today } from './forms';
 import { codedOptions } from './labels';
+import { FormAlert, useModalSubmit } from './useModalSubmit';
 
 interface ScreeningValues {
   screeningDate: string | null;
@@ -34,35 +34,28 @@ export function ScreeningModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<ScreeningValues>();
-  const [busy, setBusy] = useState(false);
-  const [alert, setAlert] = useState<string | null>(null);
   const outcome = Form.useWatch('outcome', form);
 
-  const finish = async (v: ScreeningValues) => {
-    setBusy(true);
-    setAlert(null);
-    try {
+  const { alert, finish, modalProps } = useModalSubmit({
+    form,
+    send: (v: ScreeningValues) => {
       // unanswered criteria are left out: the server names them
       const eligibility = Object.fromEntries(
         Object.entries(v.eligibility ?? {}).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'),
       );
       const failed = v.outcome === 'screen_failed';
-      onSaved(
-        await call('subjects.screen', {
-          id: subject.id,
-          screeningDate: v.screeningDate ?? '',
-          eligibility,
-          outcome: v.outcome ?? 'eligible',
-          screenFailureReason: failed ? (v.screenFailureReason ?? null) : null,
-          screenFailureDetail: failed ? (v.screenFailureDetail ?? null) : null,
-        }),
-      );
-    } catch (err) {
-      setAlert(placeFieldErrors(form, asApiError(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return call('subjects.screen', {
+        id: subject.id,
+        screeningDate: v.screeningDate ?? '',
+        eligibility,
+        outcome: v.outcome ?? 'eligible',
+        screenFailureReason: failed ? (v.screenFailureReason ?? null) : null,
+        screenFailureDetail: failed ? (v.screenFailureDetail ?? null) : null,
+      });
+    },
+    onSaved,
+    onClose,
+  });
 
   const columns = [
     {
@@ -104,14 +97,9 @@ export function ScreeningModal({
       title={t('subjectsUi.screen.title', { number: subject.screeningNumber })}
       width={860}
       okText={t('subjectsUi.screen.submit')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      afterClose={() => setAlert(null)}
+      {...modalProps}
     >
-      {alert && <Alert type="error" showIcon title={alert} style={{ marginBottom: 12 }} data-testid="screen-error" />}
+      <FormAlert text={alert} testId="screen-error" />
       <Form<ScreeningValues>
         form={form}
         layout="vertical"

@@ -1,11 +1,11 @@
-import { Alert, Form, Input, Modal, Select, Typography } from 'antd';
-import { useState } from 'react';
+import { Form, Input, Modal, Select, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { InputOf, SubjectDetail, WithdrawalReason } from '../../../electron/api';
-import { asApiError, call } from '../../api/client';
+import { call } from '../../api/client';
 import { DateField } from '../../components/DateField';
-import { clearChangedErrors, placeFieldErrors, today } from './forms';
+import { clearChangedErrors, today } from './forms';
 import { withdrawalOptions } from './labels';
+import { FormAlert, useModalSubmit } from './useModalSubmit';
 
 export type StatusMove = InputOf<'subjects.changeStatus'>['to'];
 
@@ -30,30 +30,22 @@ export function StatusChangeModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<StatusValues>();
-  const [busy, setBusy] = useState(false);
-  const [alert, setAlert] = useState<string | null>(null);
   const withdrawing = to === 'withdrawn';
 
-  const finish = async (v: StatusValues) => {
-    if (!to) return;
-    setBusy(true);
-    setAlert(null);
-    try {
-      onSaved(
-        await call('subjects.changeStatus', {
-          id: subject.id,
-          to,
-          date: v.date ?? '',
-          withdrawalReason: withdrawing ? (v.withdrawalReason ?? null) : null,
-          detail: v.detail ?? null,
-        }),
-      );
-    } catch (err) {
-      setAlert(placeFieldErrors(form, asApiError(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  // the move goes along with the values: the form is submitted only while the modal is open for one
+  const { alert, finish, modalProps } = useModalSubmit({
+    form,
+    send: (v: StatusValues & { to: StatusMove }) =>
+      call('subjects.changeStatus', {
+        id: subject.id,
+        to: v.to,
+        date: v.date ?? '',
+        withdrawalReason: withdrawing ? (v.withdrawalReason ?? null) : null,
+        detail: v.detail ?? null,
+      }),
+    onSaved,
+    onClose,
+  });
 
   return (
     <Modal
@@ -68,19 +60,14 @@ export function StatusChangeModal({
       }
       okText={to ? t(`subjectsUi.move.ok.${to}`) : undefined}
       okButtonProps={{ danger: withdrawing }}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      afterClose={() => setAlert(null)}
+      {...modalProps}
     >
       {withdrawing && (
         <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
           {t('subjectsUi.move.withdrawHint')}
         </Typography.Paragraph>
       )}
-      {alert && <Alert type="error" showIcon title={alert} style={{ marginBottom: 12 }} />}
+      <FormAlert text={alert} />
       <Form<StatusValues>
         form={form}
         name="status-change"
@@ -88,7 +75,9 @@ export function StatusChangeModal({
         preserve={false}
         initialValues={{ date: today() }}
         onValuesChange={clearChangedErrors(form)}
-        onFinish={(v) => void finish(v)}
+        onFinish={(v) => {
+          if (to) void finish({ ...v, to });
+        }}
       >
         <Form.Item name="date" label={to ? t(`subjectsUi.move.dateLabel.${to}`) : ''} required>
           <DateField />

@@ -13,6 +13,7 @@ import {
 import { useApiQuery } from '../../api/useApiQuery';
 import { SubjectStatusTag } from '../../components/StatusTag';
 import { formatDate } from '../../i18n/format';
+import { CenterFilter } from './CenterFilter';
 import { subjectError } from './forms';
 import { codedLabel, codedOptions, sexAge, statusOptions } from './labels';
 import { RegisterSubjectModal } from './RegisterSubjectModal';
@@ -226,16 +227,7 @@ export function SubjectsPanel({ study }: { study: StudyDetail }) {
             filter({ q: e.target.value.trim() });
           }}
         />
-        <Select
-          allowClear
-          placeholder={t('subjectsUi.list.allCenters')}
-          aria-label={t('subjectsUi.fields.center')}
-          style={{ width: 200 }}
-          value={centerId}
-          onChange={(v: number | undefined) => filter({ center: v })}
-          options={study.centers.map((c) => ({ value: c.id, label: `${c.code} · ${c.hospitalName}` }))}
-          popupMatchSelectWidth={false}
-        />
+        <CenterFilter study={study} value={centerId} onChange={(v) => filter({ center: v })} width={200} />
         <Select
           allowClear
           placeholder={t('subjectsUi.list.allStatuses')}

@@ -5,8 +5,10 @@ import {
   type CodedItem,
   type Sex,
   type SubjectStatus,
+  type SubjectSetupView,
 } from '../../../electron/api';
 import i18n from '../../i18n';
+import { formatDate } from '../../i18n/format';
 
 /** Select options with translated labels, in the contract's order. */
 export const statusOptions = () => subjectStatuses.map((s) => ({ value: s, label: i18n.t(`subjectsUi.status.${s}`) }));
@@ -15,6 +17,12 @@ export const withdrawalOptions = () =>
   withdrawalReasons.map((r) => ({ value: r, label: i18n.t(`subjectsUi.withdrawalReason.${r}`) }));
 export const codedOptions = (items: readonly CodedItem[]) =>
   items.map((i) => ({ value: i.code, label: `${i.code} · ${i.label}` }));
+/** The study's consent versions, "2.0 (2025-03-01) · current". */
+export const consentVersionOptions = (versions: SubjectSetupView['consentVersions']) =>
+  versions.map((v) => ({
+    value: v.id,
+    label: `${v.version} (${formatDate(v.versionDate)})${v.current ? ` · ${i18n.t('subjectsUi.consent.current')}` : ''}`,
+  }));
 
 /** A code of a per-study list (arm, screen-failure reason) as "code · label"; the bare code when it left the list. */
 export function codedLabel(items: readonly CodedItem[] | undefined, code: string | null): string {
