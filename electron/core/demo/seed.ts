@@ -18,6 +18,8 @@ import { centerTransitions } from '../centers/centers';
 import { canonicalJson, contentHash, subjectSignedContent } from '../signatures/signatures';
 import { subjectTransitions, STATUS_DATE } from '../subjects/status';
 import { planDemo, type DemoEvent, type DemoPlan, type DemoScale, type DemoSubject } from './plan';
+import { PERSONAL_FIELDS } from '../subjects/privacy';
+import { SUBJECT_FIELDS } from '../subjects/subjects';
 
 export interface DemoAccount {
   username: string;
@@ -88,22 +90,6 @@ export interface SeedReport {
 type StudyRow = typeof studies.$inferSelect;
 type CenterRow = typeof centers.$inferSelect;
 type SubjectRow = typeof subjects.$inferSelect;
-
-/** what a subject's registration records (its create event; as core/subjects registerSubject), in this order */
-const REGISTRATION_FIELDS = [
-  'screeningNumber',
-  'subjectNumber',
-  'initials',
-  'sex',
-  'birthDate',
-  'birthYear',
-  'arm',
-  'name',
-  'recordNumber',
-  'idNumber',
-  'phone',
-] as const satisfies readonly (keyof SubjectRow)[];
-const PERSONAL = ['name', 'recordNumber', 'idNumber', 'phone'] as const;
 
 // the fields the services record in a create event, in their order
 const STUDY_FIELDS = Object.keys(studyFields.shape) as (keyof typeof studyFields.shape & keyof StudyRow)[];
@@ -547,7 +533,7 @@ function subjectWriter(
         const center = centerRows[x.study]![x.center]!;
         assertOpen(x, 'registration');
         const isOwn = center.isOwn;
-        if (!isOwn && (PERSONAL.some((f) => x[f] !== null) || x.consents.length > 0))
+        if (!isOwn && (PERSONAL_FIELDS.some((f) => x[f] !== null) || x.consents.length > 0))
           fail(x, 'personal fields or consents on another center’s subject');
         if (isOwn && x.consents.length === 0) fail(x, 'own-center subject without consent');
         if (!/^[A-Z]{2,4}$/.test(x.initials)) fail(x, `initials ${x.initials}`);
@@ -615,7 +601,7 @@ function subjectWriter(
           studyId,
           subjectId: row.id,
           changes: {
-            ...diff(null, registered, REGISTRATION_FIELDS),
+            ...diff(null, registered, SUBJECT_FIELDS),
             centerId: [null, row.centerId],
             status: [null, 'screening'],
           },

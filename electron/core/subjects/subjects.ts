@@ -178,7 +178,8 @@ export function getSubject(db: AppDb, viewer: SubjectViewer, id: number): Subjec
 }
 
 // ---------- writing ----------
-const SUBJECT_FIELDS = [
+/** The fields a subject's create/update events record, in this order (the demo seeder writes the same). */
+export const SUBJECT_FIELDS = [
   'screeningNumber',
   'subjectNumber',
   'initials',
