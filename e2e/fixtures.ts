@@ -15,17 +15,22 @@ export interface AppHost {
   dataDir: string;
   /**
    * stops the host and starts a new one on the same data directory; returns the new URL (new token). `whileStopped`
-   * runs between the two (e.g. damaging the database file to start in recovery mode).
+   * runs between the two (e.g. damaging the database file to start in recovery mode); `clockOffsetDays` starts the new
+   * host with its clock that many days ahead (overdue visits).
    */
-  restart(whileStopped?: () => void): Promise<string>;
+  restart(whileStopped?: () => void, options?: { clockOffsetDays?: number }): Promise<string>;
 }
 
-async function startHost(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startHost(dataDir: string, clockOffsetDays = 0): Promise<{ child: ChildProcess; url: string }> {
+  const clock = clockOffsetDays ? ['--clock-offset-days', String(clockOffsetDays)] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'electron/web/index.ts', '--port', '0', '--data-dir', dataDir],
+    ['--import', 'tsx', 'electron/web/index.ts', '--port', '0', '--data-dir', dataDir, ...clock],
     {
       cwd: root,
+      // the host runs in the browser's time zone (playwright.config.ts), as on a ward workstation where both are one
+      // machine: "today" of the worklist is then the same day for both
+      env: { ...process.env, TZ: 'Asia/Shanghai' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -65,10 +70,10 @@ export const test = base.extend<{ app: AppHost }>({
     const app: AppHost = {
       url: host.url,
       dataDir,
-      restart: async (whileStopped) => {
+      restart: async (whileStopped, options) => {
         await stopHost(host.child);
         whileStopped?.();
-        host = await startHost(dataDir);
+        host = await startHost(dataDir, options?.clockOffsetDays);
         app.url = host.url;
         return host.url;
       },

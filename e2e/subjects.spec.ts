@@ -16,6 +16,7 @@ import {
   dropdownsClosed,
   openStudyTab,
   openSubject,
+  newUserPage,
   signedInPage,
   subjectAction,
 } from './pages/subjects';
@@ -433,14 +434,7 @@ test('subjects: register, screen, fail, enroll to target and cap, override, sign
   });
 
   await test.step('a monitor reads de-identified records: no personal fields, no identification list', async () => {
-    await api(page, 'users.create', {
-      username: MONITOR.username,
-      displayName: MONITOR.displayName,
-      role: 'monitor',
-      temporaryPassword: MONITOR.temporary,
-      studyIds: [ids.studyId],
-    });
-    const cra = await signedInPage(browser, app.url, MONITOR);
+    const cra = await newUserPage(page, browser, app.url, MONITOR, 'monitor', ids.studyId);
     await openStudyTab(cra, STUDY.protocolNumber, '受试者');
     await expect(cra.getByTestId('subjects-total')).toHaveText('共 6 例');
     await expect(cra.getByRole('columnheader', { name: '姓名 · 病历号' })).toHaveCount(0);

@@ -26,6 +26,11 @@ import * as subjects from './core/subjects/subjects';
 import { proposeNumber } from './core/subjects/numbering';
 import { redactChanges, seesPersonalFields } from './core/subjects/privacy';
 import { parseInput } from './core/validation';
+import * as deviations from './core/visits/deviations';
+import * as holidays from './core/visits/holidays';
+import * as schedules from './core/visits/schedule';
+import * as visits from './core/visits/visits';
+import * as worklist from './core/visits/worklist';
 
 /** What a host keeps per window (desktop) or per browser session: who is signed in. */
 export interface Session {
@@ -84,6 +89,9 @@ const forCenter = (ctx: CallContext, centerId: number) => studyAccess.assertCent
 const forSubject = (ctx: CallContext, subjectId: number) => studyAccess.assertSubjectAccess(ctx.db, me(ctx), subjectId);
 /** A subject write, then the subject as the caller may see it. */
 const subjectView = (ctx: CallContext, id: number) => subjects.getSubject(ctx.db, me(ctx), id);
+const forVisit = (ctx: CallContext, visitId: number) => forSubject(ctx, visits.getVisitRow(ctx.db, visitId).subjectId);
+/** A visit write, then the subject's visits. */
+const visitsView = (ctx: CallContext, subjectId: number) => visits.subjectVisits(ctx.db, subjectId);
 /** What a user who must change a temporary password may call until they have. */
 /** What a host in recovery mode answers; everything else is refused before the damaged database is touched. */
 const IN_RECOVERY: readonly ChannelName[] = ['app.info', 'recovery.status', 'recovery.restore'];
@@ -386,6 +394,89 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
     access: SITE_ROLES,
     run: (ctx, i) => (forStudy(ctx, i.studyId), subjectLists.identificationList(ctx.db, i.studyId)),
   },
+  'subjects.correctStatusDate': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forSubject(ctx, i.id), subjects.correctStatusDate(ctx, i), subjectView(ctx, i.id)),
+  },
+
+  // ---- visit schedules, visits, worklist, deviations, holidays (issue 5) ----
+  'schedules.list': {
+    access: ALL,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), schedules.listVersions(ctx.db, i.studyId)),
+  },
+  'schedules.save': {
+    access: STUDY_EDITORS,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), schedules.saveSchedule(ctx, i)),
+  },
+  'schedules.preview': {
+    access: ALL,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), schedules.previewSchedule(ctx.db, i)),
+  },
+  'schedules.moveSubjects': {
+    access: STUDY_EDITORS,
+    run: (ctx, i) => {
+      forStudy(ctx, schedules.getVersionRow(ctx.db, i.versionId).studyId);
+      return { moved: visits.moveSubjects(ctx, i) };
+    },
+  },
+  'visits.forSubject': { access: ALL, run: (ctx, i) => (forSubject(ctx, i.subjectId), visitsView(ctx, i.subjectId)) },
+  'visits.record': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forVisit(ctx, i.id), visitsView(ctx, visits.recordVisit(ctx, i))),
+  },
+  'visits.addUnscheduled': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forSubject(ctx, i.subjectId), visits.addUnscheduledVisit(ctx, i), visitsView(ctx, i.subjectId)),
+  },
+  'visits.resolveDeviation': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forVisit(ctx, i.visitId), visitsView(ctx, visits.resolveDeviation(ctx, i))),
+  },
+  'visits.worklist': {
+    access: SITE_ROLES,
+    run: (ctx, q) => {
+      if (q.studyId) forStudy(ctx, q.studyId);
+      if (q.centerId) forCenter(ctx, q.centerId);
+      return worklist.worklist(ctx.db, ctx.now(), worklist.worklistStudies(ctx.db, me(ctx), q), q);
+    },
+  },
+  'visits.overdueCount': {
+    access: SITE_ROLES,
+    run: (ctx) => ({
+      count: worklist.overdueCount(ctx.db, ctx.now(), studyAccess.visibleStudyIds(ctx.db, me(ctx))),
+    }),
+  },
+  'visits.calendar': {
+    access: SITE_ROLES,
+    run: (ctx, q) => {
+      if (q.studyId) forStudy(ctx, q.studyId);
+      if (q.centerId) forCenter(ctx, q.centerId);
+      return worklist.calendarMonth(ctx.db, ctx.now(), worklist.worklistStudies(ctx.db, me(ctx), q), q);
+    },
+  },
+  'deviations.list': { access: ALL, run: (ctx, q) => (forStudy(ctx, q.studyId), deviations.listDeviations(ctx.db, q)) },
+  'deviations.create': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), deviations.getDeviation(ctx.db, deviations.createDeviation(ctx, i))),
+  },
+  'deviations.update': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (
+      forStudy(ctx, deviations.deviationStudy(ctx.db, i.id)),
+      deviations.updateDeviation(ctx, i),
+      deviations.getDeviation(ctx.db, i.id)
+    ),
+  },
+  'holidays.list': { access: ALL, run: (ctx, i) => holidays.listHolidays(ctx.db, i.year) },
+  'holidays.save': {
+    access: ['admin'],
+    run: (ctx, i) => (holidays.saveHoliday(ctx, i), holidays.listHolidays(ctx.db, Number(i.date.slice(0, 4)))),
+  },
+  'holidays.remove': {
+    access: ['admin'],
+    run: (ctx, i) => (holidays.removeHoliday(ctx, i.date), holidays.listHolidays(ctx.db, Number(i.date.slice(0, 4)))),
+  },
+  'holidays.loadOfficial': { access: ['admin'], run: (ctx, i) => holidays.loadOfficialHolidays(ctx, i.year) },
 };
 
 /** Audit events as the caller may read them: a monitor never sees personal fields, not even as old → new values. */

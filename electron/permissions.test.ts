@@ -80,6 +80,25 @@ const EXPECTED: Record<string, Expected> = {
   'subjects.screeningLog': EVERYONE,
   'subjects.enrollmentLog': EVERYONE,
   'subjects.identificationList': EDITORS,
+  'subjects.correctStatusDate': EDITORS,
+  'schedules.list': EVERYONE,
+  'schedules.save': EDITORS,
+  'schedules.preview': EVERYONE,
+  'schedules.moveSubjects': EDITORS,
+  'visits.forSubject': EVERYONE,
+  'visits.record': EDITORS,
+  'visits.addUnscheduled': EDITORS,
+  'visits.resolveDeviation': EDITORS,
+  'visits.worklist': EDITORS,
+  'visits.overdueCount': EDITORS,
+  'visits.calendar': EDITORS,
+  'deviations.list': EVERYONE,
+  'deviations.create': EDITORS,
+  'deviations.update': EDITORS,
+  'holidays.list': EVERYONE,
+  'holidays.save': ADMIN_ONLY,
+  'holidays.remove': ADMIN_ONLY,
+  'holidays.loadOfficial': ADMIN_ONLY,
 };
 
 /** Everything a monitor may call — reads and their own session only. Written out, not derived. */
@@ -105,6 +124,11 @@ const MONITOR_MAY: readonly string[] = [
   'subjects.enrollmentSummary',
   'subjects.screeningLog',
   'subjects.enrollmentLog',
+  'schedules.list',
+  'schedules.preview',
+  'visits.forSubject',
+  'deviations.list',
+  'holidays.list',
 ];
 
 const mayCall = (e: Expected, role: Role | null): boolean =>
@@ -164,7 +188,7 @@ describe('permission matrix', () => {
     const monitorMay = channelNames.filter((c) => mayCall(EXPECTED[c] ?? [], 'monitor'));
     expect(monitorMay.sort()).toEqual([...MONITOR_MAY].sort());
     for (const c of channelNames.filter((c) =>
-      /\.(create|update|changeStatus|setActive|sign|restore|now|register|screen|enroll|recordConsent|updateSetup|approveConsentVersion|identificationList)$/.test(
+      /\.(create|update|changeStatus|setActive|sign|restore|now|register|screen|enroll|recordConsent|updateSetup|approveConsentVersion|identificationList|save|record|remove|moveSubjects|addUnscheduled|resolveDeviation|correctStatusDate|loadOfficial)$/.test(
         c,
       ),
     )) {

@@ -2,4 +2,5 @@ export * from './accounts';
 export * from './audit';
 export * from './studies';
 export * from './subjects';
+export * from './visits';
 export * from './vocabulary';

@@ -107,6 +107,8 @@ export const subjects = sqliteTable(
     firstConsentDate: text('first_consent_date'),
     /** a valid "eligibility confirmed" signature covers the subject's current eligibility content */
     eligibilityConfirmed: integer('eligibility_confirmed', { mode: 'boolean' }).notNull().default(false),
+    /** the schedule version (schedule_versions.id) the subject's future visits follow; null before the first plan */
+    scheduleVersionId: integer('schedule_version_id'),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },

@@ -39,3 +39,28 @@ export const withdrawalReasons = [
   'other',
 ] as const;
 export const criterionKinds = ['inclusion', 'exclusion'] as const;
+
+/** Issue 5 — visit schedules. What a planned visit's date counts from (the rule: core/visits/plan.ts). */
+export const visitAnchors = ['consent', 'enrollment', 'first_dose', 'visit'] as const;
+/** once: one visit; cycles: treatment cycles (length, count, days within a cycle: C1D1, C1D8…); every: a visit repeated
+ * at a fixed interval (follow-up every 12 weeks); on_demand: defined by the protocol, added only when its condition
+ * occurs (AE follow-up, early termination). */
+export const visitKinds = ['once', 'cycles', 'every', 'on_demand'] as const;
+/** planned until recorded; cancelled: no longer applies (subject ended, amendment dropped it). */
+export const visitStatuses = ['planned', 'done', 'missed', 'not_done', 'cancelled'] as const;
+/** What a coordinator may record (cancelled also comes from the system). */
+export const recordableVisitStatuses = ['done', 'missed', 'not_done', 'cancelled'] as const;
+/** A visit that needs a deviation decision (done out of window, missed): proposed until confirmed or explained. */
+export const deviationDecisions = ['proposed', 'confirmed', 'explained'] as const;
+export const deviationCategories = [
+  'visit_window',
+  'missed_visit',
+  'consent',
+  'eligibility',
+  'dosing',
+  'procedure',
+  'other',
+] as const;
+export const deviationSeverities = ['major', 'minor'] as const;
+/** holiday: official day off; workday: a weekend day worked instead (调休上班). */
+export const holidayKinds = ['holiday', 'workday'] as const;

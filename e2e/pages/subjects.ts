@@ -38,6 +38,28 @@ export async function signedInPage(
   return page;
 }
 
+/**
+ * A new user created by the signed-in administrator on `page` (role, assigned to the study), signed in in a browser
+ * context of its own with the temporary password changed.
+ */
+export async function newUserPage(
+  page: Page,
+  browser: Browser,
+  url: string,
+  user: { username: string; displayName: string; temporary: string; password: string },
+  role: string,
+  studyId: number,
+): Promise<Page> {
+  await api(page, 'users.create', {
+    username: user.username,
+    displayName: user.displayName,
+    role,
+    temporaryPassword: user.temporary,
+    studyIds: [studyId],
+  });
+  return signedInPage(browser, url, user);
+}
+
 /** Opens a study from the studies list and one of its tabs. */
 export async function openStudyTab(page: Page, protocolNumber: string, tab: string): Promise<void> {
   await page.getByRole('menuitem', { name: '研究项目' }).click();

@@ -31,6 +31,7 @@ import {
 } from './backup';
 import {
   changeSubjectStatusInput,
+  correctStatusDateInput,
   consentInput,
   consentVersionInput,
   enrollInput,
@@ -50,6 +51,27 @@ import {
   type SubjectListResult,
   type SubjectSetupView,
 } from './subjects';
+import {
+  calendarInput,
+  createDeviationInput,
+  deviationListInput,
+  holidayInput,
+  moveToVersionInput,
+  previewInput,
+  recordVisitInput,
+  resolveDeviationInput,
+  scheduleInput,
+  unscheduledVisitInput,
+  updateDeviationInput,
+  worklistInput,
+  type CalendarMonth,
+  type DeviationView,
+  type HolidayView,
+  type ScheduleVersionView,
+  type SchedulePreview,
+  type SubjectVisitsView,
+  type Worklist,
+} from './visits';
 
 export { studyPhases, studyStatuses, therapeuticAreas, centerStatuses };
 export type StudyPhase = (typeof studyPhases)[number];
@@ -382,7 +404,17 @@ export const contract = {
 
   'audit.forRecord': channel<AuditEntry[]>()(
     z.object({
-      entity: z.enum(['study', 'center', 'user', 'setting', 'subject', 'subject_setup']),
+      entity: z.enum([
+        'study',
+        'center',
+        'user',
+        'setting',
+        'subject',
+        'subject_setup',
+        'schedule_version',
+        'visit',
+        'deviation',
+      ]),
       entityId: z.string().max(40),
     }),
   ),
@@ -413,6 +445,37 @@ export const contract = {
   'subjects.enrollmentLog': channel<EnrollmentLogRow[]>()(studyScope),
   /** the subject identification code list (E6 8.3.21): site roles only */
   'subjects.identificationList': channel<IdentificationRow[]>()(z.object({ studyId: id })),
+
+  // ---- visit schedules, visits, worklist, deviations, holidays (issue 5) ----
+  /** corrects the date of a status already reached (e.g. the first dose): the visits anchored on it move */
+  'subjects.correctStatusDate': channel<SubjectDetail>()(correctStatusDateInput),
+  /** every schedule version of a study, newest first */
+  'schedules.list': channel<ScheduleVersionView[]>()(z.object({ studyId: id })),
+  /** a new version (amendment) or an edit of a version no subject follows yet */
+  'schedules.save': channel<ScheduleVersionView[]>()(scheduleInput),
+  /** the plan a definition list gives for sample anchor dates (the editor's preview); writes nothing */
+  'schedules.preview': channel<SchedulePreview>()(previewInput),
+  /** subjects move to a version from a date: only their future, unrecorded visits change */
+  'schedules.moveSubjects': channel<{ moved: number }>()(moveToVersionInput),
+  'visits.forSubject': channel<SubjectVisitsView>()(z.object({ subjectId: id })),
+  'visits.record': channel<SubjectVisitsView>()(recordVisitInput),
+  'visits.addUnscheduled': channel<SubjectVisitsView>()(unscheduledVisitInput),
+  /** a visit done out of window / missed: raise the proposed deviation, or explain why none */
+  'visits.resolveDeviation': channel<SubjectVisitsView>()(resolveDeviationInput),
+  'visits.worklist': channel<Worklist>()(worklistInput),
+  /** planned visits whose window has closed, over every study the caller may see */
+  'visits.overdueCount': channel<{ count: number }>()(empty),
+  'visits.calendar': channel<CalendarMonth>()(calendarInput),
+  'deviations.list': channel<DeviationView[]>()(deviationListInput),
+  'deviations.create': channel<DeviationView>()(createDeviationInput),
+  'deviations.update': channel<DeviationView>()(updateDeviationInput),
+  'holidays.list': channel<HolidayView[]>()(z.object({ year: z.number().int().min(2000).max(2100) })),
+  'holidays.save': channel<HolidayView[]>()(holidayInput),
+  'holidays.remove': channel<HolidayView[]>()(z.object({ date: isoDate })),
+  /** loads the official list shipped with the app for a year (State Council notice): added / changed / unchanged */
+  'holidays.loadOfficial': channel<{ added: number; updated: number; unchanged: number; available: number[] }>()(
+    z.object({ year: z.number().int().min(2000).max(2100) }),
+  ),
 } satisfies Record<string, Channel<z.ZodType, unknown>>;
 
 export type Contract = typeof contract;

@@ -5,6 +5,7 @@ export * from './errors';
 export * from './events';
 export * from './backup';
 export * from './subjects';
+export * from './visits';
 export type { AuditEntry, Locale, Role } from './common';
 export { locales, roles } from './common';
 

@@ -363,3 +363,11 @@ export const subjectListInput = z.object({
   limit: z.number().int().min(1).max(500).default(100),
 });
 export const studyScope = z.object({ studyId: id, centerId: id.optional() });
+
+/** Issue 5: a status date corrected (the visits anchored on it are recalculated). */
+export const correctStatusDateInput = z.object({
+  id,
+  status: z.enum(['enrolled', 'on_treatment', 'follow_up', 'completed', 'withdrawn']),
+  date: isoDate,
+  reason: text(500),
+});

@@ -3,7 +3,8 @@
  * the demo data, the handler time of the study list and study detail, and of the subject screens of the study with the
  * most subjects (5,000 in the large seed: list pages, per-center enrollment summary, enrollment of one subject), through
  * `dispatch` (as the renderer calls them), each read beside the same SQL run directly by better-sqlite3, so that the cost
- * of the table, validation and drizzle shows.
+ * of the table, validation and drizzle shows. Issue 5: the coordinator's worklist, the whole-site overdue count,
+ * recording a visit, and generating the plans of 1,000 subjects on a 40-visit schedule, on the seed's 1.2 M visits.
  */
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { openDatabase, type OpenedDatabase } from '../../db/open';
 import * as schema from '../../db/schema';
 import { contract, type InputOf, type SessionUser } from '../api/contract';
+import { visitDefinition, type VisitDefinitionInput, type Worklist } from '../api';
 import type { AppDb } from '../core/context';
 import { createRng } from '../core/demo/prng';
 import { DEMO_ACCOUNTS, seedDemo, type SeedReport } from '../core/demo/seed';
@@ -20,6 +22,12 @@ import { getStudy, listStudies } from '../core/studies/studies';
 import { ENROLLMENT_SUMMARY_SQL, subjectListSql } from '../core/subjects/lists';
 import { parseInput } from '../core/validation';
 import { dispatch, type HostContext, type Session } from '../handlers';
+import { subjects as subjectsTable } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { addDays } from '../core/dates';
+import { planVisits } from '../core/visits/plan';
+import { syncSubjectVisits } from '../core/visits/visits';
+import { WORKLIST_SQL, worklistStudies } from '../core/visits/worklist';
 import { backupToFolder } from '../core/backup/backup';
 import { checkDatabase } from '../core/backup/checks';
 import type { CliIo } from './io';
@@ -27,7 +35,8 @@ import type { CliIo } from './io';
 export interface BenchResult {
   name: string;
   value: number;
-  unit: 'ms' | 's';
+  /** rows: a count (the seed's visits) */
+  unit: 'ms' | 's' | 'rows';
   target?: number;
   better: 'lower' | 'higher';
 }
@@ -44,6 +53,13 @@ export interface BenchOptions {
 const TARGET_MS = 20;
 /** ms budgets (p95) of issue 4: a subject list page, the per-center enrollment summary, one enrollment */
 const SUBJECT_TARGETS = { list: 30, summary: 30, enroll: 10 } as const;
+/**
+ * ms budgets of issue 5: a coordinator's worklist (p95), the whole-site overdue count (p95), generating the plans of
+ * 1,000 subjects × 40 visits in one transaction, recording one visit with its audit event (p95)
+ */
+const VISIT_TARGETS = { worklist: 30, overdue: 50, generate: 1000, record: 10 } as const;
+/** the password the bench gives the demo coordinator at first sign-in */
+const benchPassword = (password: string) => `${password}-bench`;
 
 /** nearest-rank percentile of a sample */
 export function percentile(sample: readonly number[], p: number): number {
@@ -116,12 +132,13 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
         `seed.small            ${(small.ms / 1000).toFixed(2)} s (plan ${(small.r.ms.plan / 1000).toFixed(3)} s, ` +
           `accounts/scrypt ${(small.r.ms.accounts / 1000).toFixed(2)} s, data ${(small.r.ms.data / 1000).toFixed(3)} s: ` +
           `${small.r.studies} studies, ${small.r.centers} centers, ${small.r.subjects} subjects, ` +
-          `${small.r.auditEvents} audit events)`,
+          `${small.r.visits} visits, ${small.r.auditEvents} audit events)`,
       );
       add({ name: 'seed.small', value: small.ms / 1000, unit: 's', better: 'lower' });
     }
+    // the large seed (1.2 M visits with their audit events) takes minutes: once, in both modes
     const seeds: { o: OpenedDatabase; r: SeedReport; ms: number }[] = [];
-    for (let i = 0; i < (opts.quick ? 1 : 3); i++) seeds.push(await seedOnce(scale, i));
+    for (let i = 0; i < (opts.quick || scale === 'large' ? 1 : 3); i++) seeds.push(await seedOnce(scale, i));
     const seedTotal = percentile(
       seeds.map((x) => x.ms),
       0.5,
@@ -132,16 +149,20 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
     );
     const last = seeds.at(-1)!;
     const w = last.r;
-    // rows written besides the subjects' numbers and the set-ups: studies, centers, subjects, consents, signatures, audit
-    const rows = w.studies + w.centers + w.subjects + w.consents + w.signatures + w.auditEvents;
+    // rows written besides the subjects' numbers and the set-ups: studies, centers, subjects, consents, signatures,
+    // visits, deviations, audit
+    const rows =
+      w.studies + w.centers + w.subjects + w.consents + w.signatures + w.visits + w.deviations + w.auditEvents;
     io.out(
       `seed.${scale}            ${(seedTotal / 1000).toFixed(2)} s median of ${seeds.length} (plan ${(w.ms.plan / 1000).toFixed(3)} s, accounts/scrypt ` +
         `${(w.ms.accounts / 1000).toFixed(2)} s, data ${(seedData / 1000).toFixed(3)} s: ${w.studies} studies, ` +
         `${w.centers} centers, ${w.subjects} subjects, ${w.consents} consents, ${w.signatures} signatures, ` +
-        `${w.auditEvents} audit events, ${Math.round(rows / (seedData / 1000))} rows/s)`,
+        `${w.visits} visits, ${w.deviations} deviations, ${w.auditEvents} audit events, ` +
+        `${Math.round(rows / (seedData / 1000))} rows/s)`,
     );
     add({ name: `seed.${scale}`, value: seedTotal / 1000, unit: 's', better: 'lower' });
     add({ name: `seed.${scale}.data`, value: seedData / 1000, unit: 's', better: 'lower' });
+    add({ name: `seed.${scale}.visits`, value: w.visits, unit: 'rows', better: 'higher' });
 
     // --- the study screens, through the handler table, on the seeded file
     const { o, r } = last;
@@ -207,6 +228,8 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
     add({ name: 'studies.get.raw.p95', value: getRawP95, unit: 'ms', better: 'lower' });
 
     for (const r of await benchSubjects({ host, admin: session, baseDate: last.r.baseDate, n, io })) add(r);
+    for (const r of await benchVisits({ host, admin: session, baseDate: last.r.baseDate, quick: opts.quick, n, io }))
+      add(r);
 
     // --- backup (online backup API, verified: integrity, foreign keys, audit chain) and verify of the seeded file
     let t0 = performance.now();
@@ -276,7 +299,7 @@ async function benchSubjects(args: {
   const demo = DEMO_ACCOUNTS.find((a) => a.role === 'coordinator')!;
   const coordinator: Session = { user: null };
   await call(coordinator, 'auth.login', { username: demo.username, password: demo.password });
-  const newPassword = `${demo.password}-bench`;
+  const newPassword = benchPassword(demo.password);
   await call(coordinator, 'auth.changePassword', { currentPassword: demo.password, newPassword });
   const assigned = (
     sqlite.prepare('SELECT study_id AS id FROM user_studies WHERE user_id = ?').all(coordinator.user!.id) as {
@@ -437,6 +460,286 @@ async function benchSubjects(args: {
     { name: 'subjects.register.p95', value: percentile(register, 0.95), unit: 'ms', better: 'lower' },
     { name: 'subjects.screen.p95', value: percentile(screen, 0.95), unit: 'ms', better: 'lower' },
   );
+  return results;
+}
+
+/** The 40 visits of the generation bench: screening, 8 cycles D1/D8/D15, end of treatment, 14 follow-ups. */
+const GENERATE_SCHEDULE: VisitDefinitionInput[] = [
+  { code: 'SCR', name: '筛选期访视', kind: 'once', anchor: 'consent', dayOffset: 0, windowBefore: 0, windowAfter: 28 },
+  {
+    code: 'C',
+    name: '治疗周期',
+    kind: 'cycles',
+    anchor: 'first_dose',
+    dayOffset: 0,
+    windowBefore: 1,
+    windowAfter: 2,
+    cycleLength: 21,
+    cycleCount: 8,
+    cycleDays: [1, 8, 15],
+  },
+  {
+    code: 'EOT',
+    name: '治疗结束访视',
+    kind: 'once',
+    anchor: 'visit',
+    anchorCode: 'C',
+    dayOffset: 28,
+    windowBefore: 3,
+    windowAfter: 7,
+  },
+  {
+    code: 'FU',
+    name: '生存随访',
+    kind: 'every',
+    anchor: 'visit',
+    anchorCode: 'EOT',
+    dayOffset: 84,
+    interval: 84,
+    count: 14,
+    windowBefore: 7,
+    windowAfter: 7,
+  },
+  { code: 'AEFU', name: '不良事件随访', kind: 'on_demand', anchor: 'first_dose', windowBefore: 0, windowAfter: 0 },
+];
+const GENERATE_SUBJECTS = 1000;
+
+/**
+ * The visit screens on the seeded file, on the demo's own "today" (the seeded visits are planned around it, so the
+ * bench's host runs on that clock): the demo coordinator's worklist (their studies; after benchSubjects the large
+ * seed's 5,000-subject study among them) through the handler table and as raw SQL; the whole-site overdue count as an
+ * administrator; recording the coordinator's due visits one by one (done today: the update, its audit event, the plan
+ * kept in step, the subject's visits returned); then the plans of 1,000 subjects on a 40-visit schedule, generated in
+ * one transaction by syncSubjectVisits (the study, its center, subjects and schedule prepared untimed beforehand).
+ */
+async function benchVisits(args: {
+  host: HostContext;
+  admin: Session;
+  baseDate: string;
+  quick: boolean;
+  n: (quick: number, full: number) => number;
+  io: CliIo;
+}): Promise<BenchResult[]> {
+  const { baseDate, n, io } = args;
+  const now = new Date(`${baseDate}T02:00:00.000Z`); // 10:00 in Beijing
+  const host: HostContext = { ...args.host, now: () => now };
+  const { db } = host;
+  const sqlite = db.$client;
+  const results: BenchResult[] = [];
+  const call = async <T = unknown>(session: Session, channel: string, payload: unknown): Promise<T> => {
+    const res = await dispatch(host, session, channel, payload);
+    if (!res.ok) throw new Error(`${channel} failed: ${JSON.stringify(res.error)}`);
+    return res.value as T;
+  };
+  // sessions of their own: a session's idle time runs on its host's clock
+  const admin: Session = { user: { ...args.admin.user! } };
+  const demo = DEMO_ACCOUNTS.find((a) => a.role === 'coordinator')!;
+  const coordinator: Session = { user: null };
+  const signedIn = await dispatch(host, coordinator, 'auth.login', {
+    username: demo.username,
+    password: benchPassword(demo.password),
+  });
+  if (!signedIn.ok) {
+    await call(coordinator, 'auth.login', { username: demo.username, password: demo.password });
+    await call(coordinator, 'auth.changePassword', {
+      currentPassword: demo.password,
+      newPassword: benchPassword(demo.password),
+    });
+  }
+  const me = coordinator.user!;
+
+  // --- the worklist: today, this week, window open, overdue, pending deviation decisions
+  const studyIds = worklistStudies(db, { id: me.id, role: me.role }, {});
+  const first = await call<Worklist>(coordinator, 'visits.worklist', {});
+  const worklistN = n(100, 500);
+  const viaTable = await sample(worklistN, 20, () => call(coordinator, 'visits.worklist', {}));
+  const stmt = sqlite.prepare(WORKLIST_SQL(studyIds.length, false));
+  const params = [...studyIds, addDays(first.today, 6)];
+  const raw = await sample(worklistN, 20, () => stmt.all(...params));
+  const p95 = percentile(viaTable, 0.95);
+  const rawP95 = percentile(raw, 0.95);
+  const visitsOfStudies = (
+    sqlite
+      .prepare(`SELECT count(*) AS n FROM visits WHERE study_id IN (${studyIds.map(() => '?').join(',')})`)
+      .get(...studyIds) as { n: number }
+  ).n;
+  io.out(
+    `visits.worklist       p95 ${fmt(p95)} (median ${fmt(percentile(viaTable, 0.5))}), raw SQL p95 ${fmt(rawP95)}, ` +
+      `×${(p95 / rawP95).toFixed(1)} — coordinator of ${studyIds.length} studies (${visitsOfStudies} visits): ` +
+      `${first.dueToday.length} due today, ${first.thisWeek.length} this week, ${first.windowOpen.length} window open, ` +
+      `${first.overdue.length} overdue, ${first.pendingDeviations.length} deviation decisions; ${worklistN} calls`,
+  );
+  results.push(
+    { name: 'visits.worklist.p95', value: p95, unit: 'ms', target: VISIT_TARGETS.worklist, better: 'lower' },
+    { name: 'visits.worklist.raw.p95', value: rawP95, unit: 'ms', better: 'lower' },
+  );
+  // the same coordinator's worklist of one study (the study filter of the screen): the busiest one
+  const busiest = (
+    sqlite
+      .prepare(
+        `SELECT study_id AS id FROM visits WHERE study_id IN (${studyIds.map(() => '?').join(',')})
+         GROUP BY study_id ORDER BY count(*) DESC LIMIT 1`,
+      )
+      .get(...studyIds) as { id: number }
+  ).id;
+  const oneStudy = await sample(n(50, 200), 10, () => call(coordinator, 'visits.worklist', { studyId: busiest }));
+  const oneStudyP95 = percentile(oneStudy, 0.95);
+  io.out(
+    `visits.worklist.study p95 ${fmt(oneStudyP95)} (median ${fmt(percentile(oneStudy, 0.5))}) — the same ` +
+      `coordinator, filtered on their busiest study, ${oneStudy.length} calls`,
+  );
+  results.push({
+    name: 'visits.worklist.study.p95',
+    value: oneStudyP95,
+    unit: 'ms',
+    target: VISIT_TARGETS.worklist,
+    better: 'lower',
+  });
+
+  // --- the whole-site overdue count (administrator: every study)
+  const overdueN = n(200, 1000);
+  const { count } = await call<{ count: number }>(admin, 'visits.overdueCount', {});
+  const overdue = await sample(overdueN, 20, () => call(admin, 'visits.overdueCount', {}));
+  const overdueP95 = percentile(overdue, 0.95);
+  io.out(
+    `visits.overdueCount   p95 ${fmt(overdueP95)} (median ${fmt(percentile(overdue, 0.5))}) — administrator, ` +
+      `${count} overdue visits site-wide, ${overdueN} calls`,
+  );
+  results.push({
+    name: 'visits.overdueCount.p95',
+    value: overdueP95,
+    unit: 'ms',
+    target: VISIT_TARGETS.overdue,
+    better: 'lower',
+  });
+  // the badge of everybody else: the overdue count over the studies assigned to them
+  const { count: theirs } = await call<{ count: number }>(coordinator, 'visits.overdueCount', {});
+  const overdueOwn = await sample(n(50, 200), 10, () => call(coordinator, 'visits.overdueCount', {}));
+  const overdueOwnP95 = percentile(overdueOwn, 0.95);
+  io.out(
+    `visits.overdueCount.coordinator p95 ${fmt(overdueOwnP95)} (median ${fmt(percentile(overdueOwn, 0.5))}) — ` +
+      `the coordinator's ${studyIds.length} studies, ${theirs} overdue, ${overdueOwn.length} calls`,
+  );
+  results.push({ name: 'visits.overdueCount.coordinator.p95', value: overdueOwnP95, unit: 'ms', better: 'lower' });
+
+  // --- recording the coordinator's due visits one by one, as done today
+  const due = [...first.dueToday, ...first.windowOpen, ...first.overdue, ...first.thisWeek].map((r) => r.visitId);
+  const warmup = 3;
+  const recordN = Math.min(n(20, 100), Math.max(1, due.length - warmup));
+  const record: number[] = [];
+  for (const [i, id] of due.slice(0, recordN + warmup).entries()) {
+    const t = performance.now();
+    await call(coordinator, 'visits.record', { id, status: 'done', actualDate: baseDate });
+    if (i >= warmup || due.length <= warmup) record.push(performance.now() - t);
+  }
+  const recordP95 = percentile(record, 0.95);
+  io.out(
+    `visits.record         p95 ${fmt(recordP95)} (median ${fmt(percentile(record, 0.5))}) — ${record.length} planned ` +
+      `visits of the worklist recorded done one by one by the coordinator (audit event, plan kept in step, the ` +
+      `subject's visits returned)`,
+  );
+  results.push({
+    name: 'visits.record.p95',
+    value: recordP95,
+    unit: 'ms',
+    target: VISIT_TARGETS.record,
+    better: 'lower',
+  });
+
+  // --- the plans of 1,000 subjects × 40 visits in one transaction
+  const perSubject = planVisits(
+    GENERATE_SCHEDULE.map((l) => visitDefinition.parse(l)),
+    { consent: baseDate, enrollment: baseDate, first_dose: baseDate },
+    null,
+  ).visits.length;
+  if (perSubject !== 40) throw new Error(`the generation schedule gives ${perSubject} visits, not 40`);
+  const rng = createRng(11);
+  const generate: number[] = [];
+  for (let run = 0; run < (args.quick ? 1 : 3); run++) {
+    const study = await call<{ id: number }>(admin, 'studies.create', {
+      protocolNumber: `BENCH-GEN-${run + 1}`,
+      title: '计划生成基准研究',
+      shortTitle: '计划生成基准',
+      sponsor: 'bench',
+      cro: null,
+      phase: 'III',
+      indication: '多发性骨髓瘤（MM）',
+      therapeuticArea: 'myeloma',
+      registrationNumber: null,
+      sitePi: 'bench',
+      ethicsApprovalDate: null,
+      protocolVersion: 'V1.0',
+      protocolVersionDate: addDays(baseDate, -900),
+      enrollmentTarget: GENERATE_SUBJECTS,
+    });
+    const center = await call<{ id: number }>(admin, 'centers.create', {
+      studyId: study.id,
+      code: '01',
+      hospitalName: '北京大学人民医院',
+      city: '北京',
+      pi: 'bench',
+      isLead: true,
+      isOwn: true,
+      enrollmentTarget: GENERATE_SUBJECTS,
+      hardCap: null,
+      activationDate: null,
+    });
+    // 1,000 enrolled subjects on treatment, consented over the last two years (fixture rows, no audit: untimed)
+    const insert = sqlite.prepare(
+      `INSERT INTO subjects (study_id, center_id, screening_number, subject_number, initials, sex, birth_year, arm, strata,
+         status, screening_date, eligibility, enrollment_date, treatment_start_date, first_consent_date, created_at,
+         updated_at)
+       VALUES (?, ?, ?, ?, 'BQ', ?, 1965, NULL, '{}', 'on_treatment', ?, '{}', ?, ?, ?, ?, ?)`,
+    );
+    sqlite.transaction(() => {
+      for (let k = 1; k <= GENERATE_SUBJECTS; k++) {
+        const consent = addDays(baseDate, -rng.int(30, 730));
+        const enrolled = addDays(consent, rng.int(7, 21));
+        const at = now.toISOString();
+        insert.run(
+          study.id,
+          center.id,
+          `S01${k}`,
+          `01-${k}`,
+          k % 2 ? 'F' : 'M',
+          consent,
+          enrolled,
+          addDays(enrolled, rng.int(0, 7)),
+          consent,
+          at,
+          at,
+        );
+      }
+    })();
+    await call(admin, 'schedules.save', {
+      studyId: study.id,
+      version: 'V1.0',
+      effectiveDate: addDays(baseDate, -900),
+      notes: null,
+      visits: GENERATE_SCHEDULE,
+      reason: null,
+    });
+    const rows = db.select().from(subjectsTable).where(eq(subjectsTable.studyId, study.id)).all();
+    const ctx = { db, actor: { id: admin.user!.id, username: admin.user!.username }, now: () => now };
+    const t = performance.now();
+    db.transaction((tx) => rows.forEach((subject) => syncSubjectVisits(ctx, tx, subject)), { behavior: 'immediate' });
+    generate.push(performance.now() - t);
+    const made = (sqlite.prepare('SELECT count(*) AS n FROM visits WHERE study_id = ?').get(study.id) as { n: number })
+      .n;
+    if (made !== GENERATE_SUBJECTS * 40) throw new Error(`generated ${made} visits, not ${GENERATE_SUBJECTS * 40}`);
+  }
+  const generateMs = percentile(generate, 0.5);
+  io.out(
+    `visits.generate       ${fmt(generateMs)} median of ${generate.length} (${generate.map(fmt).join(', ')}) — ` +
+      `${GENERATE_SUBJECTS} subjects × 40 visits, syncSubjectVisits in one transaction with the audit events`,
+  );
+  results.push({
+    name: 'visits.generate.1000x40',
+    value: generateMs,
+    unit: 'ms',
+    target: VISIT_TARGETS.generate,
+    better: 'lower',
+  });
   return results;
 }
 

@@ -1,6 +1,7 @@
 /**
  * `npm run web` / the fallback of `npm start`: browser mode on 127.0.0.1 with a per-launch token.
- *   tsx electron/web/index.ts [--port N] [--data-dir DIR]
+ *   tsx electron/web/index.ts [--port N] [--data-dir DIR] [--clock-offset-days N]
+ * --clock-offset-days runs the host's clock N days ahead (training, and the end-to-end tests of overdue visits).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +17,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'clock-offset-days': { type: 'string' } },
     allowPositionals: false,
   });
   const dataDir = values['data-dir'] ?? process.env.TRIALDESK_DATA_DIR ?? defaultDataDir();
@@ -41,7 +42,12 @@ async function main(): Promise<number> {
   if (state.opened.migrated.length > 0)
     console.log(`Database ready (${state.opened.migrated.length} update(s) applied).`);
   const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+  const offsetDays = Number(values['clock-offset-days'] ?? 0);
   const host: HostContext = { db: state.opened.db, host: 'browser', version };
+  if (offsetDays) {
+    host.now = () => new Date(Date.now() + offsetDays * 86_400_000);
+    console.log(`Clock set ${offsetDays} day(s) ahead: ${host.now().toISOString()}`);
+  }
   const current = attachDatabase(host, file, openOptions, state);
   const scheduler = startBackupScheduler(() => (host.recovery ? null : host.db));
   const web = await startWebHost({

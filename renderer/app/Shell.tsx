@@ -13,7 +13,7 @@ import {
   UsergroupAddOutlined,
   KeyOutlined,
 } from '@ant-design/icons';
-import { Button, Dropdown, Layout, Menu, Tag, type MenuProps } from 'antd';
+import { Badge, Button, Dropdown, Layout, Menu, Tag, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
@@ -24,7 +24,10 @@ import { StudyDetailPage } from '../features/studies/StudyDetailPage';
 import { StudyListPage } from '../features/studies/StudyListPage';
 import { SubjectPage } from '../features/subjects/SubjectPage';
 import { ChangePasswordModal } from '../features/auth/ChangePassword';
+import { DeviationsPage } from '../features/deviations/DeviationsPage';
 import { UsersPage } from '../features/users/UsersPage';
+import { useOverdueCount } from '../features/visits/overdue';
+import { VisitsPage } from '../features/visits/VisitsPage';
 import { useLock } from '../features/lock/LockGuard';
 import { Brand } from './Brand';
 import { useSession } from './session';
@@ -35,9 +38,9 @@ import { useSession } from './session';
  */
 const areas: { key: string; icon: ReactNode; ready: boolean }[] = [
   { key: 'studies', icon: <ExperimentOutlined />, ready: true },
-  { key: 'visits', icon: <CalendarOutlined />, ready: false },
+  { key: 'visits', icon: <CalendarOutlined />, ready: true },
   { key: 'safety', icon: <AlertOutlined />, ready: false },
-  { key: 'deviations', icon: <ExceptionOutlined />, ready: false },
+  { key: 'deviations', icon: <ExceptionOutlined />, ready: true },
   { key: 'excel', icon: <FileExcelOutlined />, ready: false },
   { key: 'audit', icon: <AuditOutlined />, ready: true },
   { key: 'settings', icon: <SettingOutlined />, ready: true },
@@ -45,6 +48,8 @@ const areas: { key: string; icon: ReactNode; ready: boolean }[] = [
 ];
 /** Areas for administrators only (the server refuses their channels to everyone else anyway). */
 const ADMIN_AREAS = ['settings', 'users'];
+/** Areas of the site's own work, not a monitor's (the worklist's channels refuse monitors). */
+const SITE_AREAS = ['visits'];
 
 export function Shell() {
   const { t } = useTranslation();
@@ -52,22 +57,39 @@ export function Shell() {
   const { pathname } = useLocation();
   const { user } = useSession();
   const selected = areas.find((a) => pathname.startsWith(`/${a.key}`))?.key ?? 'studies';
+  // visits whose window closed unrecorded: a badge on the visits area, asked again on every page change
+  const overdue = useOverdueCount(user?.role === 'monitor' ? null : pathname);
 
   // system settings (backup and restore included) are for administrators only
-  const visible = areas.filter((a) => !ADMIN_AREAS.includes(a.key) || user?.role === 'admin');
+  const visible = areas.filter(
+    (a) =>
+      (!ADMIN_AREAS.includes(a.key) || user?.role === 'admin') &&
+      (!SITE_AREAS.includes(a.key) || user?.role !== 'monitor'),
+  );
   const items: MenuProps['items'] = visible.map((a) => ({
     key: a.key,
     icon: a.icon,
     disabled: !a.ready,
-    label: a.ready ? (
-      t(`nav.${a.key}`)
-    ) : (
+    label: !a.ready ? (
       <span>
         {t(`nav.${a.key}`)}
         <Tag className="td-coming" variant="filled">
           {t('nav.coming')}
         </Tag>
       </span>
+    ) : a.key === 'visits' && overdue ? (
+      <span>
+        {t(`nav.${a.key}`)}
+        <Badge
+          count={overdue}
+          size="small"
+          overflowCount={999}
+          style={{ marginInlineStart: 8 }}
+          data-testid="overdue-badge"
+        />
+      </span>
+    ) : (
+      t(`nav.${a.key}`)
     ),
   }));
 
@@ -97,6 +119,11 @@ export function Shell() {
               <Route path="/studies" element={<StudyListPage />} />
               <Route path="/studies/:id" element={<StudyDetailPage />} />
               <Route path="/studies/:studyId/subjects/:subjectId" element={<SubjectPage />} />
+              <Route
+                path="/visits"
+                element={user?.role === 'monitor' ? <Navigate to="/studies" replace /> : <VisitsPage />}
+              />
+              <Route path="/deviations" element={<DeviationsPage />} />
               <Route path="/audit" element={<AuditTrailPage />} />
               <Route
                 path="/settings"

@@ -19,6 +19,9 @@ const actionColors: Record<string, string> = {
   screen: 'geekblue',
   enroll: 'green',
   cap_override: 'magenta',
+  schedule: 'blue',
+  record: 'cyan',
+  deviation_decision: 'volcano',
 };
 
 /** A changed value as people read it: labels for codes, local dates, yes/no, a dash for nothing. */
@@ -28,6 +31,9 @@ export function formatValue(entity: string, field: string, v: unknown): string {
   if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
   if (typeof v === 'string') {
     if (field === 'status' && entity === 'subject') return t(`subjectsUi.status.${v}`, { defaultValue: v });
+    if (field === 'status' && entity === 'visit') return t(`visitsUi.status.${v}`, { defaultValue: v });
+    if (field === 'category' && entity === 'deviation') return t(`schedulesUi.category.${v}`, { defaultValue: v });
+    if (field === 'severity' && entity === 'deviation') return t(`schedulesUi.severity.${v}`, { defaultValue: v });
     if (field === 'withdrawalReason') return t(`subjectsUi.withdrawalReason.${v}`, { defaultValue: v });
     if (field === 'sex') return t(`subjectsUi.sex.${v}`, { defaultValue: v });
     if (field === 'status') return t(`${entity === 'center' ? 'centerStatus' : 'studyStatus'}.${v}`);
@@ -40,14 +46,16 @@ export function formatValue(entity: string, field: string, v: unknown): string {
   return typeof v === 'number' ? String(v) : JSON.stringify(v);
 }
 
-/** A field's label: a subject's own labels first, then the shared ones, else the code. */
+/** A field's label: a subject's or a visit's own labels first, then the shared ones, else the code (C1D8 …). */
 function fieldLabel(
   t: (key: string, opts?: { defaultValue: string }) => string,
   entity: string,
   field: string,
 ): string {
   const shared = t(`fields.${field}`, { defaultValue: field });
-  return entity === 'subject' ? t(`subjectsUi.fields.${field}`, { defaultValue: shared }) : shared;
+  if (entity === 'subject') return t(`subjectsUi.fields.${field}`, { defaultValue: shared });
+  if (entity === 'visit') return t(`visitsUi.fields.${field}`, { defaultValue: shared });
+  return shared;
 }
 
 /** The changed fields of one event: "field: old → new" (a created record: "field: value"). */

@@ -66,8 +66,8 @@ export function applyFieldErrors(form: FormInstance, error: ApiError, names: rea
 }
 
 /** Whether the server refused only because a reason is missing (the reason field is the one at fault). */
-export function needsReason(error: ApiError, messageKey: string): boolean {
-  return error.fields?.some((f) => f.field === 'reason' && f.messageKey === messageKey) ?? false;
+export function needsReason(error: ApiError, messageKey: string, reasonField = 'reason'): boolean {
+  return error.fields?.some((f) => f.field === reasonField && f.messageKey === messageKey) ?? false;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Alert, type FormInstance } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../electron/api';
-import { asApiError } from '../api/client';
+import { ApiCallError, asApiError } from '../api/client';
 import { applyFieldErrors, needsReason, translateError } from './formErrors';
 import { ReasonModal } from './ReasonModal';
 
@@ -12,7 +12,9 @@ import { ReasonModal } from './ReasonModal';
  * alert when they concern no field. The rule of which fields need a reason stays in the server.
  *
  * `describe` and `place` let a screen with its own error wording or nested fields (the subject screens) reuse the flow;
- * by default errors are translated by translateError and placed on `fieldNames` by applyFieldErrors.
+ * by default errors are translated by translateError and placed on `fieldNames` by applyFieldErrors. `reasonAsk` is
+ * how the server asks for the reason when that is not the default (visits.record: `changeReason`, whose `reason` is
+ * why a visit was not done).
  */
 export function useReasonedSave<V, R>({
   form,
@@ -21,6 +23,7 @@ export function useReasonedSave<V, R>({
   onSaved,
   describe = translateError,
   place = (f, error) => applyFieldErrors(f, error, fieldNames),
+  reasonAsk = { field: 'reason', messageKey: 'validation.reasonRequired' },
 }: {
   form: FormInstance<V>;
   fieldNames?: readonly string[];
@@ -30,6 +33,8 @@ export function useReasonedSave<V, R>({
   describe?: (error: ApiError) => string;
   /** puts the error's field errors on the form; returns what could not be placed (for the alert), or null */
   place?: (form: FormInstance<V>, error: ApiError) => string | null;
+  /** the input field the reason goes in, and the message key of the server's refusal that asks for it */
+  reasonAsk?: { field: string; messageKey: string };
 }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
@@ -43,7 +48,7 @@ export function useReasonedSave<V, R>({
       onSaved(await save(values, null));
     } catch (err) {
       const error = asApiError(err);
-      if (needsReason(error, 'validation.reasonRequired')) setAskReason({ values, text: describe(error) });
+      if (needsReason(error, reasonAsk.messageKey, reasonAsk.field)) setAskReason({ values, text: describe(error) });
       else setAlert(place(form, error));
     } finally {
       setBusy(false);
@@ -58,7 +63,8 @@ export function useReasonedSave<V, R>({
       onSaved(result);
     } catch (err) {
       const error = asApiError(err);
-      if (error.fields?.some((f) => f.field === 'reason')) throw err; // shown on the modal's reason field
+      // shown on the modal's reason field
+      if (error.fields?.some((f) => f.field === reasonAsk.field)) throw asReasonError(error, reasonAsk.field);
       setAskReason(null);
       setAlert(place(form, error));
     }
@@ -77,4 +83,11 @@ export function useReasonedSave<V, R>({
   );
 
   return { busy, alert, clearAlert: () => setAlert(null), submit, reasonModal };
+}
+
+/** The error with the reason's field errors named `reason`, which is what the reason modal's field is called. */
+function asReasonError(error: ApiError, reasonField: string): ApiCallError {
+  if (reasonField === 'reason') return new ApiCallError(error);
+  const fields = error.fields?.map((f) => (f.field === reasonField ? { ...f, field: 'reason' } : f));
+  return new ApiCallError({ ...error, fields });
 }

@@ -1,4 +1,6 @@
 import { subjectsEn } from './subjects.en';
+import { visitsEn } from './visits.en';
+import { schedulesEn } from './schedules.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed from the Chinese file: a missing or extra key is a type error. */
@@ -210,6 +212,10 @@ const en: Messages = {
       screen: 'Screening',
       enroll: 'Enrollment',
       cap_override: 'Over-cap approval',
+      schedule: 'Visit plan made / adjusted',
+      record: 'Visit recorded',
+      deviation_decision: 'Deviation decision',
+      delete: 'Delete',
     },
   },
   entities: {
@@ -222,6 +228,10 @@ const en: Messages = {
     subject: 'Subject',
     subject_setup: 'Subject set-up',
     consent_version: 'Consent version',
+    schedule_version: 'Schedule version',
+    visit: 'Visit',
+    deviation: 'Protocol deviation',
+    holiday: 'Holiday',
   },
   format: {
     date: 'D MMM YYYY',
@@ -418,6 +428,8 @@ const en: Messages = {
     waitSeconds: 'Try again in {{seconds}} s',
   },
   subjectsUi: subjectsEn,
+  visitsUi: visitsEn,
+  schedulesUi: schedulesEn,
   msg: {
     validation: {
       required: 'Required',
@@ -448,6 +460,10 @@ const en: Messages = {
       idNumber: 'An ID-card number has 15 or 18 characters',
       phone: 'Not a valid phone number',
       birthYear: 'Not a valid birth year',
+      windowNegative: 'A window cannot be negative',
+      number: 'Enter a whole number of days',
+      month: 'The month must be year-month',
+      scheduleEmpty: 'A schedule needs at least one visit',
     },
     errors: {
       notFound: 'This {{entity}} was not found',
@@ -562,6 +578,48 @@ const en: Messages = {
       enrollFirst: 'The subject number is given at enrollment',
       subjectNotActive: 'This subject is no longer in the study',
       wrongPassword: 'Wrong password; nothing signed (the attempt is in the audit trail)',
+      statusNotReached: 'The subject has not reached this status: there is no date to correct',
+      dateAfterNext: 'The date cannot be after the next status date ({{date}})',
+    },
+    visits: {
+      duplicateCode: 'Visit code {{code}} is used twice (generated cycle codes included)',
+      dayOffsetRequired: 'Enter the days from the anchor',
+      anchorCodeRequired: 'Choose the visit it is anchored on',
+      anchorUnknown: 'Anchor visit {{code}} is not in this schedule',
+      anchorSelf: 'A visit cannot be anchored on itself',
+      anchorOnDemand: 'An on-demand visit has no date and cannot be an anchor',
+      anchorLoop: 'The anchors form a loop: {{codes}}',
+      cycleLengthRequired: 'Treatment cycles need a cycle length (days)',
+      cycleCountRequired: 'Treatment cycles need a number of cycles',
+      cycleDaysRequired: 'Enter the visit days within a cycle (e.g. 1, 8, 15)',
+      cycleDayBeyondLength: 'Cycle day {{day}} is beyond the cycle length of {{length}} days',
+      intervalRequired: 'Repeated visits need an interval (days)',
+      countRequired: 'Repeated visits need a number of visits',
+      unknownArm: 'Arm {{code}} is not one of the study’s arms',
+      versionInUse: 'Subjects follow this version: it cannot be changed. Save it as a new version (amendment)',
+      versionTaken: 'This version number already exists',
+      cannotMoveSubject: 'Subject {{id}} is not in this study, has ended, or already follows this version',
+      actualDateRequired: 'A done visit needs its actual date',
+      actualDateFuture: 'The actual date cannot be after today',
+      actualBeforeConsent: 'The actual date cannot be before consent ({{date}})',
+      reasonRequired: 'Enter the reason',
+      changeReasonRequired: 'This visit is already recorded: a change needs a reason',
+      unscheduledDoneOnly: 'An unscheduled visit can only be done or cancelled',
+      subjectNotInStudy: 'A screen failure cannot have visits added',
+      unknownOnDemand: 'On-demand visit {{code}} is not in the subject’s schedule',
+      nameRequired: 'Enter the visit name',
+      noDecisionNeeded: 'This visit has no deviation waiting for a decision',
+      explanationRequired: 'Explain why this is not a protocol deviation',
+      deviationRequired: 'Fill in the deviation',
+    },
+    deviations: {
+      futureDate: 'The date cannot be after today',
+      reportBeforeOccurred: 'A report cannot be dated before the deviation ({{date}})',
+      subjectOfOtherStudy: 'The subject is not in this study',
+    },
+    holidays: {
+      noOfficialList:
+        'No official holiday list for {{year}} is built in (built in: {{available}}); add the days by hand',
     },
     client: {
       offline: 'Cannot reach TrialDesk: check that it is still running',

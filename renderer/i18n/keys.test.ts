@@ -50,6 +50,7 @@ const MESSAGE_NAMESPACES = [
   'ae',
   'sae',
   'deviations',
+  'holidays',
   'excel',
   'import',
   'export',

@@ -1,4 +1,6 @@
 import { subjectsZh } from './subjects.zh-CN';
+import { visitsZh } from './visits.zh-CN';
+import { schedulesZh } from './schedules.zh-CN';
 /**
  * Chinese, the default language. The English file is typed from this one, so a key missing there is a type error.
  * `msg` holds the message keys the server sends (errors, validation): the key test checks them against electron/.
@@ -209,6 +211,10 @@ const zhCN = {
       screen: '筛选',
       enroll: '入组',
       cap_override: '超限入组批准',
+      schedule: '访视计划生成/调整',
+      record: '访视记录',
+      deviation_decision: '偏离确认/说明',
+      delete: '删除',
     },
   },
   entities: {
@@ -221,6 +227,10 @@ const zhCN = {
     subject: '受试者',
     subject_setup: '受试者设置',
     consent_version: '知情同意书版本',
+    schedule_version: '访视计划版本',
+    visit: '访视',
+    deviation: '方案偏离',
+    holiday: '节假日',
   },
   format: {
     date: 'YYYY-MM-DD',
@@ -410,6 +420,8 @@ const zhCN = {
     waitSeconds: '请在 {{seconds}} 秒后再试',
   },
   subjectsUi: subjectsZh,
+  visitsUi: visitsZh,
+  schedulesUi: schedulesZh,
   msg: {
     validation: {
       required: '必填',
@@ -440,6 +452,10 @@ const zhCN = {
       idNumber: '身份证号应为 15 位或 18 位',
       phone: '电话号码格式不正确',
       birthYear: '出生年份无效',
+      windowNegative: '窗口天数不能为负数',
+      number: '请输入整数天数',
+      month: '月份格式应为 年-月',
+      scheduleEmpty: '访视计划至少需要一项访视',
     },
     errors: {
       notFound: '未找到该{{entity}}',
@@ -551,6 +567,47 @@ const zhCN = {
       enrollFirst: '受试者编号在入组时给出',
       subjectNotActive: '该受试者已不在研究中',
       wrongPassword: '密码不正确，未签名（此次尝试已记入审计追踪）',
+      statusNotReached: '受试者尚未到达此状态，没有可更正的日期',
+      dateAfterNext: '日期不能晚于下一状态日期 {{date}}',
+    },
+    visits: {
+      duplicateCode: '访视代码 {{code}} 重复（包括周期访视生成的代码）',
+      dayOffsetRequired: '请填写相对锚点的天数',
+      anchorCodeRequired: '请选择作为锚点的访视',
+      anchorUnknown: '锚点访视 {{code}} 不在此计划中',
+      anchorSelf: '访视不能以自己为锚点',
+      anchorOnDemand: '按需访视没有日期，不能作为锚点',
+      anchorLoop: '锚点形成循环：{{codes}}',
+      cycleLengthRequired: '治疗周期须填写周期长度（天）',
+      cycleCountRequired: '治疗周期须填写周期数',
+      cycleDaysRequired: '请填写周期内的访视日（如 1、8、15）',
+      cycleDayBeyondLength: '周期第 {{day}} 天超出周期长度 {{length}} 天',
+      intervalRequired: '定期随访须填写间隔天数',
+      countRequired: '定期随访须填写次数',
+      unknownArm: '组别 {{code}} 不在本研究的组别中',
+      versionInUse: '已有受试者使用此版本，不能修改；请保存为新版本（方案修订）',
+      versionTaken: '版本号已存在',
+      cannotMoveSubject: '受试者（编号 {{id}}）不属于本研究、已结束或已在此版本',
+      actualDateRequired: '已完成的访视须填写实际日期',
+      actualDateFuture: '实际日期不能晚于今天',
+      actualBeforeConsent: '实际日期不能早于知情同意日期 {{date}}',
+      reasonRequired: '请填写原因',
+      changeReasonRequired: '此访视已记录，修改须填写原因',
+      unscheduledDoneOnly: '计划外访视只能记录为已完成或取消',
+      subjectNotInStudy: '筛选失败的受试者不能新增访视',
+      unknownOnDemand: '按需访视 {{code}} 不在受试者的访视计划中',
+      nameRequired: '请填写访视名称',
+      noDecisionNeeded: '此访视没有待确认的方案偏离',
+      explanationRequired: '请说明不构成方案偏离的理由',
+      deviationRequired: '请填写方案偏离内容',
+    },
+    deviations: {
+      futureDate: '日期不能晚于今天',
+      reportBeforeOccurred: '报告日期不能早于偏离发生日期 {{date}}',
+      subjectOfOtherStudy: '所选受试者不属于本研究',
+    },
+    holidays: {
+      noOfficialList: '未内置 {{year}} 年的国务院放假安排（已内置：{{available}}），请手动添加',
     },
     client: {
       offline: '无法连接到 TrialDesk 服务，请确认程序仍在运行',

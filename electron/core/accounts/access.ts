@@ -4,7 +4,7 @@
  * to it in the same transaction.
  */
 import { and, eq } from 'drizzle-orm';
-import { centers, subjects, userStudies } from '../../../db/schema';
+import { centers, deviations, scheduleVersions, subjects, userStudies, visits } from '../../../db/schema';
 import type { Role } from '../../api';
 import type { ParsedInputOf, StudyDetail } from '../../api/contract';
 import { recordAudit } from '../audit/audit';
@@ -100,6 +100,15 @@ export function createStudyAs(
 
 /** audit.forRecord: a study's or center's history follows the study; a user's history is for administrators (or the
  * user themself); settings history for administrators. */
+/** The study of a visit, deviation or schedule version (issue 5), or undefined for other kinds / unknown ids. */
+function recordStudy(db: AppDb, entity: string, id: number): number | undefined {
+  const table = { visit: visits, deviation: deviations, schedule_version: scheduleVersions }[entity];
+  if (!table) return undefined;
+  const row = db.select({ studyId: table.studyId }).from(table).where(eq(table.id, id)).get();
+  if (!row) throw notFound(entity);
+  return row.studyId;
+}
+
 export function assertRecordAccess(db: AppDb, viewer: Viewer, entity: string, entityId: string): void {
   if (seesAllStudies(viewer)) return;
   const n = Number(entityId);
@@ -107,6 +116,8 @@ export function assertRecordAccess(db: AppDb, viewer: Viewer, entity: string, en
   if (entity === 'center' && Number.isInteger(n)) return assertCenterAccess(db, viewer, n);
   if (entity === 'subject' && Number.isInteger(n)) return void assertSubjectAccess(db, viewer, n);
   if (entity === 'subject_setup' && Number.isInteger(n)) return assertStudyAccess(db, viewer, n);
+  const owner = Number.isInteger(n) ? recordStudy(db, entity, n) : undefined;
+  if (owner !== undefined) return assertStudyAccess(db, viewer, owner);
   if (entity === 'user' && n === viewer.id) return;
   throw new AppError('forbidden', 'errors.forbidden');
 }

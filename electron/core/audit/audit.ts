@@ -38,9 +38,26 @@ export interface AuditInput {
     | 'consent'
     | 'screen'
     | 'enroll'
-    | 'cap_override';
+    | 'cap_override'
+    // visits (issue 5): a subject's plan made or recalculated; a visit recorded; a deviation decision
+    | 'schedule'
+    | 'record'
+    | 'deviation_decision'
+    | 'delete';
   entity:
-    'study' | 'center' | 'user' | 'setting' | 'backup' | 'database' | 'subject' | 'subject_setup' | 'consent_version';
+    | 'study'
+    | 'center'
+    | 'user'
+    | 'setting'
+    | 'backup'
+    | 'database'
+    | 'subject'
+    | 'subject_setup'
+    | 'consent_version'
+    | 'schedule_version'
+    | 'visit'
+    | 'deviation'
+    | 'holiday';
   entityId: string | number;
   studyId?: number | null;
   /** the subject the event concerns (filters the trail by subject) */

@@ -849,3 +849,53 @@ export const ID_REGIONS = [
   '370102',
   '410105',
 ];
+
+// ---------- visits and deviations (issue 5) ----------
+
+/** Why a visit could not be done (recorded "not done", the reason is required). */
+export const VISIT_NOT_DONE_REASONS = [
+  '受试者因感染住院，未能返院完成访视',
+  '受试者在外院就诊，检查未能按方案完成',
+  '受试者因新冠感染居家隔离',
+  '研究药物暂缺，本次给药访视未进行',
+  '受试者拒绝本次抽血及检查',
+] as const;
+/** Notes of a missed visit. */
+export const VISIT_MISSED_NOTES = [
+  '多次电话联系，受试者未按期返院',
+  '受试者因交通原因未能返院，已电话随访',
+  null,
+  null,
+] as const;
+/** Occasional notes of a visit done. */
+export const VISIT_DONE_NOTES = [
+  '血常规提示中性粒细胞减少，已予对症处理',
+  '受试者诉轻度乏力，未予特殊处理',
+  '本次访视合并用药有更新',
+  '影像学检查已预约下周完成',
+] as const;
+/** Why a visit out of window or missed is not a protocol deviation (the coordinator's explanation). */
+export const DEVIATION_EXPLANATIONS = [
+  '申办方书面同意调整本次访视日期（邮件已存档）',
+  '因法定节假日顺延，已获申办方医学经理确认',
+  '受试者因不良事件住院，研究者判断访视顺延不构成方案偏离',
+  '方案允许的剂量延迟导致访视顺延，不构成偏离',
+] as const;
+export const DEVIATION_CORRECTIVE_ACTIONS = [
+  '已对研究团队再次培训访视窗口要求',
+  '已提醒受试者按期返院，增加电话提醒',
+  '已报告申办方并记录于偏离日志',
+  null,
+] as const;
+/** Unscheduled visits: the AE follow-up line's reasons, and free unscheduled visits (name, reason). */
+export const AE_FOLLOW_UP_REASONS = [
+  '3级中性粒细胞减少，复查血常规',
+  '输注相关反应后随访',
+  '发热伴肺部感染，门诊复查',
+  '2级肝功能异常复查',
+  '血小板减少复查',
+] as const;
+export const UNSCHEDULED_VISIT_NAME = '计划外访视';
+export const UNSCHEDULED_REASONS = ['受试者自述不适，临时就诊', '实验室检查异常复查', '影像学检查补做'] as const;
+/** A subject in screening who never came back for it (the screening visit long overdue). */
+export const SCREENING_NOT_DONE_REASON = '受试者未返院完成筛选检查';

@@ -5,6 +5,9 @@ import { subjectSetupInput, subjectStatuses, withdrawalReasons } from '../../api
 import { activeSubjectStatuses } from '../../../db/schema/vocabulary';
 import { STATUS_DATE } from '../subjects/status';
 import { patternRegex } from '../subjects/numbering';
+import { dayNumber } from '../dates';
+import { planVisits } from '../visits/plan';
+import { checkLines } from '../visits/schedule';
 import { DEMO_BASE_DATE, planDemo, type DemoPlan } from './plan';
 import { createRng } from './prng';
 import { idCheckChar, LARGE_BIG_STUDY_SUBJECTS, LARGE_SUBJECTS } from './subjects';
@@ -84,15 +87,17 @@ describe('the demo plan', () => {
     for (const e of plan.events) {
       p.check(e.at > plan.setupAt && e.at >= prev && e.at <= limit, `time of ${JSON.stringify(e)}`);
       prev = e.at;
+      if (e.kind === 'holidayList.load') continue;
       const key =
         'center' in e
           ? `c${e.study}.${e.center}`
           : 'subject' in e
             ? `x${e.subject}`
-            : e.kind === 'setup.create' || e.kind === 'consentVersion.create'
+            : e.kind === 'setup.create' || e.kind === 'consentVersion.create' || e.kind === 'scheduleVersion.create'
               ? `u${e.study}`
               : `s${e.study}`;
-      if (e.kind.endsWith('.create') && e.kind !== 'consentVersion.create') seen.add(key);
+      if (e.kind.endsWith('.create') && e.kind !== 'consentVersion.create' && e.kind !== 'scheduleVersion.create')
+        seen.add(key);
       else p.check(seen.has(key), `before its record: ${JSON.stringify(e)}`);
       if (e.kind.endsWith('.create')) p.check(seen.has(`s${e.study}`), `before its study: ${JSON.stringify(e)}`);
     }
@@ -325,6 +330,128 @@ describe('the demo subjects', () => {
     );
     expect(due.length).toBeGreaterThan(0);
     expect(small.subjects.some((x) => x.consents.length > 1)).toBe(true);
+  });
+});
+
+describe('the demo schedules', () => {
+  it('gives every study a version 1.0 the services accept: hematology cycles, ITP weekly visits, AE follow-up', () => {
+    for (const plan of [small, large]) {
+      const p = problems();
+      plan.studies.forEach((s, i) => {
+        const what = `study ${i} (${s.fields.phase}, ${s.fields.therapeuticArea})`;
+        const v1 = s.schedule.versions[0]!;
+        const lines = v1.visits;
+        const line = (code: string) => lines.find((l) => l.code === code);
+        p.check(v1.version === 'V1.0' && v1.effectiveDate === s.fields.protocolVersionDate, `${what}: version 1.0`);
+        const kept = checkLines(
+          lines,
+          s.setup.arms.map((a) => a.code),
+        );
+        p.check(JSON.stringify(kept) === JSON.stringify(lines), `${what}: lines not as checkLines keeps them`);
+        p.check(line('SCR')?.anchor === 'consent', `${what}: screening on consent`);
+        p.check(line('AEFU')?.kind === 'on_demand', `${what}: AE follow-up on demand`);
+        const hematology = ['I', 'II', 'III'].includes(s.fields.phase);
+        if (hematology && s.fields.therapeuticArea !== 'itp_bleeding') {
+          const c = line('C');
+          const eot = line('EOT');
+          const fu = line('FU');
+          p.check(
+            c?.kind === 'cycles' &&
+              c.anchor === 'first_dose' &&
+              [21, 28].includes(c.cycleLength!) &&
+              ['1,8,15', '1,15', '1,8,15,22'].includes(c.cycleDays.join()) &&
+              c.cycleCount! >= 4 &&
+              c.cycleCount! <= 12,
+            `${what}: cycles ${JSON.stringify(c)}`,
+          );
+          p.check(
+            eot?.anchor === 'visit' && eot.anchorCode === 'C' && [28, 30].includes(eot.dayOffset!),
+            `${what}: end of treatment ${JSON.stringify(eot)}`,
+          );
+          p.check(
+            fu?.kind === 'every' && fu.anchorCode === 'EOT' && fu.interval === 84 && fu.count! >= 4 && fu.count! <= 8,
+            `${what}: follow-up ${JSON.stringify(fu)}`,
+          );
+        }
+        if (hematology && s.fields.therapeuticArea === 'itp_bleeding')
+          p.check(line('W')?.kind === 'every' && line('W')?.interval === 7, `${what}: weekly visits`);
+      });
+      expect(p.list).toEqual([]);
+    }
+  });
+
+  it('amends the studies with a protocol V2.0: version 2.0 that day, no target moved, subjects moved later', () => {
+    const amended = new Map<number, number>();
+    for (const e of large.events)
+      if (e.kind === 'study.update' && e.fields.protocolVersion === 'V2.0') amended.set(e.study, e.at);
+    const created = new Map<string, number>();
+    for (const e of large.events) if (e.kind === 'scheduleVersion.create') created.set(`${e.study}.${e.version}`, e.at);
+    const p = problems();
+    let moves = 0;
+    large.studies.forEach((s, i) => {
+      const { versions, move } = s.schedule;
+      p.check(created.has(`${i}.0`), `study ${i}: no create event of version 1.0`);
+      if (versions.length === 1) return p.check(move === null, `study ${i}: a move without an amendment`);
+      p.check(amended.has(i) && versions[1]!.version === 'V2.0', `study ${i}: version 2.0 without a protocol V2.0`);
+      p.check(created.get(`${i}.1`)! > amended.get(i)!, `study ${i}: version 2.0 before the amendment`);
+      // the same anchors give the same targets for every visit both versions have
+      const anchors = { consent: '2025-01-01', enrollment: '2025-01-08', first_dose: '2025-01-10' };
+      const arm = s.setup.arms[0]!.code;
+      const targets = (v: number) =>
+        new Map(planVisits(versions[v]!.visits, anchors, arm).visits.map((x) => [x.code, x.targetDate]));
+      const [one, two] = [targets(0), targets(1)];
+      for (const [code, date] of two) p.check(one.get(code) === date, `study ${i}: ${code} moved by the amendment`);
+      p.check(two.size <= one.size, `study ${i}: the amendment added visits`);
+      if (move) {
+        moves++;
+        p.check(
+          move.at > created.get(`${i}.1`)! && move.fromDate === new Date(move.at).toISOString().slice(0, 10),
+          `study ${i}: move`,
+        );
+      }
+    });
+    expect(p.list).toEqual([]);
+    expect(amended.size).toBeGreaterThan(10);
+    expect(moves).toBeGreaterThan(10);
+    // small: one amended study, among the coordinator's first four
+    const smallAmended = small.studies.findIndex((s) => s.schedule.versions.length > 1);
+    expect(smallAmended).toBeGreaterThanOrEqual(0);
+    expect(smallAmended).toBeLessThan(4);
+    expect(small.studies[smallAmended]!.schedule.move).not.toBeNull();
+  });
+
+  it('times each subject’s follow-up and completion by the schedule (end of treatment, last follow-up)', () => {
+    const finals = finalStatuses(large);
+    const p = problems();
+    let checked = 0;
+    for (const x of large.subjects) {
+      if (!x.treatmentStartDate || x.withdrawalDate || ['closed', 'terminated'].includes(finals[x.study]!)) continue;
+      const { course } = large.studies[x.study]!.schedule;
+      const d3 = dayNumber(x.treatmentStartDate);
+      const d4 = x.followUpDate ? dayNumber(x.followUpDate) : null;
+      const d5 = x.completionDate ? dayNumber(x.completionDate) : null;
+      const what = `subject ${x.study}/${x.screeningNumber}`;
+      if (course.treatDays !== null && d4 !== null) {
+        checked++;
+        p.check(
+          d4 - d3 - course.treatDays >= 0 && d4 - d3 - course.treatDays <= 2,
+          `${what}: follow-up from ${x.followUpDate}`,
+        );
+      }
+      if (course.treatDays !== null && d4 !== null && d5 !== null)
+        p.check(
+          d5 - d4 - course.followDays >= 0 && d5 - d4 - course.followDays <= 3,
+          `${what}: completed ${x.completionDate}`,
+        );
+    }
+    expect(p.list).toEqual([]);
+    expect(checked).toBeGreaterThan(5000);
+  });
+
+  it('loads the official holidays once, after they were published, before today', () => {
+    const loads = large.events.filter((e) => e.kind === 'holidayList.load');
+    expect(loads).toHaveLength(1);
+    expect(new Date(loads[0]!.at).toISOString().slice(0, 10) < DEMO_BASE_DATE).toBe(true);
   });
 });
 

@@ -28,9 +28,11 @@ import {
   type Sponsor,
 } from './catalog';
 import { createRng, type Rng } from './prng';
+import { amendedLines, type DemoSchedule } from './schedules';
 import { planSubjects, type DemoConsentVersion, type DemoSetup, type DemoSubject, type SubjectEvent } from './subjects';
 
 export type { DemoConsent, DemoConsentVersion, DemoSetup, DemoSubject, SubjectEvent, SubjectStep } from './subjects';
+export type { DemoCourse, DemoSchedule, DemoScheduleVersion } from './schedules';
 
 export type DemoScale = 'small' | 'large';
 export const DEMO_SCALES: readonly DemoScale[] = ['small', 'large'];
@@ -55,10 +57,22 @@ export interface DemoStudy {
   setup: DemoSetup;
   /** consent versions in the order approved; the last one is current */
   consentVersions: DemoConsentVersion[];
+  /** the schedule of activities: version 1.0, and 2.0 after a protocol amendment (issue 5) */
+  schedule: DemoSchedule;
 }
 
-/** One dated change, in the order the seeder applies them. `study`, `center`, `subject` index the plan's arrays. */
-export type DemoEvent = StudyEvent | SubjectEvent;
+/**
+ * One dated change, in the order the seeder applies them. `study`, `center`, `subject` index the plan's arrays. The
+ * subjects' visits are not events of the plan: the seeder simulates them per subject (visits.ts) as its steps come.
+ */
+export type DemoEvent = StudyEvent | SubjectEvent | ScheduleEvent;
+/** a schedule version saved (schedules.save); the official holidays of a year loaded (holidays.loadOfficial) */
+export type ScheduleEvent = { at: number } & (
+  { kind: 'scheduleVersion.create'; study: number; version: number } | { kind: 'holidayList.load'; year: number }
+);
+/** The year of the official holiday list the demo loads (db/reference/holidays-cn.json), and when it was published. */
+export const DEMO_HOLIDAY_YEAR = 2026;
+const HOLIDAYS_PUBLISHED = '2025-11-04';
 type StudyEvent = { at: number } & (
   | { kind: 'study.create'; study: number }
   | { kind: 'study.update'; study: number; fields: Partial<DemoStudyFields>; reason: string }
@@ -550,6 +564,11 @@ export function planDemo(scale: DemoScale, opts: { baseDate?: string; seed?: num
     events: events as StudyEvent[],
   });
   for (const e of planned.events) events.push(e);
+  const schedules = planSchedules({ seed: opts.seed ?? size.seed, base, studies, planned, events });
+
+  // the administrator loads the official holiday list a few days after it is published (the day before today at the latest)
+  const holidaysDay = Math.min(Date.parse(`${HOLIDAYS_PUBLISHED}T00:00:00Z`) + 6 * DAY, base - DAY);
+  events.push({ at: officeTime(holidaysDay), kind: 'holidayList.load', year: DEMO_HOLIDAY_YEAR });
 
   const limit = base + 10 * HOUR;
   for (const e of events) if (e.at > limit) throw new Error(`demo event after the base date: ${JSON.stringify(e)}`);
@@ -563,8 +582,86 @@ export function planDemo(scale: DemoScale, opts: { baseDate?: string; seed?: num
       ...st,
       setup: planned.setups[i]!,
       consentVersions: planned.consentVersions[i]!,
+      schedule: schedules[i]!,
     })),
     subjects: planned.subjects,
     events,
   };
+}
+
+/**
+ * Each study's schedule versions and their events: version 1.0 saved with the subject set-up; after a protocol amendment
+ * (the study's V2.0) version 2.0 the same day, and the active subjects moved to it one to three weeks later, from the
+ * day of the move (schedules.moveSubjects). Their own generator: the studies and subjects stay as planned.
+ */
+function planSchedules(args: {
+  seed: number;
+  base: number;
+  studies: readonly Pick<DemoStudy, 'fields'>[];
+  planned: ReturnType<typeof planSubjects>;
+  events: DemoEvent[];
+}): DemoSchedule[] {
+  const { base, studies, planned, events } = args;
+  const rng = createRng((args.seed ^ 0x0a3e_5d2c) >>> 0);
+  const limit = base + 10 * HOUR;
+  const setupAt = new Map<number, number>();
+  const amendedAt = new Map<number, number>();
+  for (const e of events) {
+    if (e.kind === 'setup.create') setupAt.set(e.study, e.at);
+    if (e.kind === 'study.update' && e.fields.protocolVersion && e.fields.protocolVersion !== 'V1.0')
+      amendedAt.set(e.study, e.at);
+  }
+  return studies.map((study, s) => {
+    const f = study.fields;
+    const lang = /[\u4e00-\u9fff]/.test(f.title) ? 'zh' : 'en';
+    const v1 = planned.schedules[s]!;
+    const at1 = setupAt.get(s)! + rng.int(5, 60) * 60_000;
+    const schedule: DemoSchedule = {
+      versions: [
+        {
+          version: 'V1.0',
+          effectiveDate: f.protocolVersionDate!,
+          notes: lang === 'zh' ? '依据方案 V1.0 访视流程表' : 'Schedule of activities of protocol V1.0',
+          visits: v1.visits,
+          reason: null,
+          at: at1,
+        },
+      ],
+      move: null,
+      course: v1.course,
+    };
+    events.push({ at: at1, kind: 'scheduleVersion.create', study: s, version: 0 });
+    const amended = amendedAt.get(s);
+    const v2 = amended === undefined ? null : amendedLines(v1.visits, planned.setups[s]!.arms, lang);
+    if (amended !== undefined && v2) {
+      const at2 = amended + rng.int(20, 180) * 60_000;
+      if (at2 <= limit) {
+        schedule.versions.push({
+          version: 'V2.0',
+          effectiveDate: isoDay(amended),
+          notes: v2.notes,
+          visits: v2.visits,
+          reason: REASONS.amendment,
+          at: at2,
+        });
+        events.push({ at: at2, kind: 'scheduleVersion.create', study: s, version: 1 });
+        const moveAt = officeTime(Math.floor(at2 / DAY) * DAY + rng.int(3, 21) * DAY);
+        if (moveAt <= limit)
+          schedule.move = {
+            version: 1,
+            at: moveAt,
+            fromDate: isoDay(moveAt),
+            reason:
+              lang === 'zh'
+                ? `方案 V2.0 经伦理批准，在研受试者自 ${isoDay(moveAt)} 起按新版访视计划`
+                : `Protocol V2.0 approved: subjects on study follow the new schedule from ${isoDay(moveAt)}`,
+          };
+      }
+    }
+    return schedule;
+  });
+
+  function officeTime(day: number) {
+    return day + HOUR + rng.int(0, 8 * HOUR - 1);
+  }
 }

@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../../db/open';
 import { centerFields, studyFields, type StudyDetail } from '../../api/contract';
 import { dispatch, type HostContext } from '../../handlers';
+import official from '../../../db/reference/holidays-cn.json' with { type: 'json' };
+import { subjects as subjectsTable } from '../../../db/schema';
 import { verifyAuditChain } from '../audit/audit';
 import { contentHash } from '../signatures/signatures';
-import { planDemo } from './plan';
+import { syncSubjectVisits } from '../visits/visits';
+import { DEMO_HOLIDAY_YEAR, planDemo } from './plan';
 import { DEMO_ACCOUNTS, DemoSeedError, seedDemo, type SeedReport } from './seed';
 
 let dir: string;
@@ -70,9 +73,53 @@ const SUBJECT_RULES: Record<string, string> = {
        OR u.current_consent_version_id IS NOT (SELECT id FROM consent_versions v WHERE v.study_id = st.id
                                                ORDER BY approved_date DESC, id DESC LIMIT 1)`,
 };
+/** The rules every seeded visit keeps (issue 5), as SQL counting the rows that break them. */
+const VISIT_RULES: Record<string, string> = {
+  'a visit dated after today or before consent': `SELECT count(*) AS n FROM visits v JOIN subjects s ON s.id = v.subject_id
+     WHERE v.actual_date > '2026-01-05' OR v.actual_date < s.first_consent_date
+       OR substr(v.entered_at, 1, 10) < v.actual_date OR v.entered_at > '2026-01-05T10'`,
+  'a visit of another study, center or version than its subject': `SELECT count(*) AS n FROM visits v
+     JOIN subjects s ON s.id = v.subject_id LEFT JOIN schedule_versions sv ON sv.id = v.version_id
+     WHERE v.study_id != s.study_id OR v.center_id != s.center_id OR (v.version_id IS NOT NULL AND sv.study_id != v.study_id)`,
+  'a status without what it needs': `SELECT count(*) AS n FROM visits WHERE
+     (status = 'done') != (actual_date IS NOT NULL)
+     OR (status IN ('done', 'missed', 'not_done')) != (entered_by IS NOT NULL AND entered_at IS NOT NULL)
+     OR (status IN ('not_done', 'cancelled') AND reason IS NULL)
+     OR (status = 'cancelled' AND reason NOT IN ('subject_ended', 'schedule_changed'))
+     OR (unscheduled = 1 AND (status != 'done' OR target_date IS NOT NULL))
+     OR (unscheduled = 0 AND (target_date IS NULL OR window_start > target_date OR window_end < target_date))
+     OR calendar_date != coalesce(actual_date, target_date)`,
+  'out of window not as the window says': `SELECT count(*) AS n FROM visits WHERE unscheduled = 0 AND out_of_window !=
+     (actual_date IS NOT NULL AND (actual_date < window_start OR actual_date > window_end))`,
+  'a deviation decision that does not fit': `SELECT count(*) AS n FROM visits v LEFT JOIN deviations d ON d.id = v.deviation_id
+     WHERE (v.deviation_decision IS NOT NULL) != (v.status = 'missed' OR v.out_of_window = 1)
+       OR (v.deviation_decision = 'confirmed') != (d.id IS NOT NULL)
+       OR (d.id IS NOT NULL AND (d.visit_id != v.id OR d.subject_id != v.subject_id OR d.study_id != v.study_id))
+       OR (v.deviation_decision = 'explained') != (v.deviation_explanation IS NOT NULL)`,
+  'a recorded visit without its one event': `SELECT count(*) AS n FROM visits v WHERE v.entered_by IS NOT NULL AND
+     (SELECT count(*) FROM audit_events a WHERE a.entity = 'visit' AND a.entity_id = CAST(v.id AS TEXT)
+        AND a.action = CASE WHEN v.unscheduled = 1 THEN 'create' ELSE 'record' END AND a.actor_id = v.entered_by
+        AND a.subject_id = v.subject_id AND a.at = v.entered_at) != 1`,
+  'a decision without its event': `SELECT count(*) AS n FROM visits v WHERE (v.deviation_decision IN ('confirmed', 'explained'))
+     != EXISTS (SELECT 1 FROM audit_events a WHERE a.entity = 'visit' AND a.entity_id = CAST(v.id AS TEXT)
+                AND a.action = 'deviation_decision')`,
+  'a planned visit of a subject who left': `SELECT count(*) AS n FROM visits v JOIN subjects s ON s.id = v.subject_id
+     WHERE s.status IN ('screen_failed', 'completed', 'withdrawn') AND v.status = 'planned'`,
+  'a subject with visits but no plan event or version': `SELECT count(*) AS n FROM subjects s
+     WHERE EXISTS (SELECT 1 FROM visits v WHERE v.subject_id = s.id) AND (s.schedule_version_id IS NULL
+       OR NOT EXISTS (SELECT 1 FROM audit_events a WHERE a.subject_id = s.id AND a.action = 'schedule'
+                      AND a.entity = 'subject' AND a.entity_id = CAST(s.id AS TEXT)))`,
+  'a study without its schedule version 1.0': `SELECT count(*) AS n FROM studies st WHERE NOT EXISTS (SELECT 1
+     FROM schedule_versions sv WHERE sv.study_id = st.id AND sv.version = 'V1.0' AND EXISTS (SELECT 1 FROM audit_events a
+       WHERE a.entity = 'schedule_version' AND a.entity_id = CAST(sv.id AS TEXT) AND a.action = 'create'))`,
+  'deviations out of order': `SELECT count(*) AS n FROM deviations d WHERE d.occurred_date > '2026-01-05'
+     OR d.reported_sponsor_date < d.occurred_date OR d.reported_ethics_date < d.occurred_date
+     OR d.number != (SELECT count(*) FROM deviations e WHERE e.study_id = d.study_id AND e.id <= d.id)`,
+};
+
 function brokenRules(o: OpenedDatabase): Record<string, number> {
   return Object.fromEntries(
-    Object.entries(SUBJECT_RULES)
+    Object.entries({ ...SUBJECT_RULES, ...VISIT_RULES })
       .map(([rule, sql]) => [rule, one(o, sql)] as const)
       .filter(([, n]) => n > 0),
   );
@@ -101,6 +148,10 @@ describe('seed-demo small', () => {
       'SELECT * FROM consents ORDER BY id',
       'SELECT * FROM subject_numbers ORDER BY study_id, kind, number',
       'SELECT * FROM signatures ORDER BY id',
+      'SELECT * FROM schedule_versions ORDER BY id',
+      'SELECT * FROM visits ORDER BY id',
+      'SELECT * FROM deviations ORDER BY id',
+      'SELECT * FROM holidays ORDER BY date',
       'SELECT * FROM audit_events ORDER BY seq',
       'SELECT id, username, display_name, role, active, created_at, updated_at FROM users ORDER BY id',
     ]) {
@@ -209,6 +260,118 @@ describe('seed-demo small', () => {
     expect(one(a, "SELECT count(*) AS n FROM audit_events WHERE entity = 'subject' AND subject_id IS NULL")).toBe(0);
   });
 
+  it('plans and records visits as the services would: every rule kept, each change in the audit trail', () => {
+    expect(report.visits).toBe(one(a, 'SELECT count(*) AS n FROM visits'));
+    expect(report.deviations).toBe(one(a, 'SELECT count(*) AS n FROM deviations'));
+    expect(report.scheduleVersions).toBe(one(a, 'SELECT count(*) AS n FROM schedule_versions'));
+    const byStatus: Record<string, number> = Object.fromEntries(
+      rows(a, 'SELECT status, count(*) AS n FROM visits GROUP BY status').map((r) => [String(r.status), Number(r.n)]),
+    );
+    // every status; of the recorded visits most done, a few missed / not done
+    expect(Object.keys(byStatus).sort()).toEqual(['cancelled', 'done', 'missed', 'not_done', 'planned']);
+    const recorded = byStatus.done! + byStatus.missed! + byStatus.not_done!;
+    expect(byStatus.done! / recorded).toBeGreaterThan(0.95);
+    expect(byStatus.planned! / report.visits).toBeGreaterThan(0.15);
+    // a few out of window, each decision taken or waiting; a few unscheduled visits; an amendment moved subjects
+    const oow = one(a, 'SELECT count(*) AS n FROM visits WHERE out_of_window = 1');
+    expect(oow / byStatus.done!).toBeGreaterThan(0.01);
+    expect(oow / byStatus.done!).toBeLessThan(0.06);
+    for (const d of ['confirmed', 'explained'])
+      expect(one(a, `SELECT count(*) AS n FROM visits WHERE deviation_decision = '${d}'`), d).toBeGreaterThan(0);
+    expect(one(a, 'SELECT count(*) AS n FROM visits WHERE unscheduled = 1')).toBeGreaterThan(0);
+    expect(one(a, "SELECT count(*) AS n FROM visits WHERE unscheduled = 1 AND code = 'AEFU'")).toBeGreaterThan(0);
+    expect(rows(a, "SELECT version FROM schedule_versions WHERE version = 'V2.0'").length).toBeGreaterThan(0);
+    expect(
+      one(a, "SELECT count(*) AS n FROM audit_events WHERE action = 'schedule' AND reason IS NOT NULL"),
+    ).toBeGreaterThan(0);
+    // overdue: a few, not a backlog
+    const overdue = one(a, "SELECT count(*) AS n FROM visits WHERE status = 'planned' AND window_end < '2026-01-05'");
+    expect(overdue).toBeGreaterThan(0);
+    expect(overdue / byStatus.planned!).toBeLessThan(0.05);
+    expect(brokenRules(a)).toEqual({});
+    // who recorded: the demo coordinator; the system cancelled
+    expect(rows(a, 'SELECT DISTINCT u.username FROM visits v JOIN users u ON u.id = v.entered_by')).toEqual([
+      { username: 'crc.li' },
+    ]);
+    expect(one(a, "SELECT count(*) AS n FROM visits WHERE status = 'cancelled' AND entered_by IS NOT NULL")).toBe(0);
+  });
+
+  it('leaves nothing for the services to change: syncSubjectVisits on every seeded subject is a no-op', () => {
+    const db = a.db;
+    const ctx = { db, actor: { id: null, username: 'test' }, now: () => new Date('2026-01-05T02:00:00.000Z') };
+    const changed: string[] = [];
+    for (const subject of db.select().from(subjectsTable).all()) {
+      // a subject never planned (another center's, still in screening: no plan input has changed yet) would only get
+      // its version; the services have not run a sync for it either
+      if (subject.scheduleVersionId === null) continue;
+      const before = one(a, 'SELECT count(*) AS n FROM audit_events');
+      try {
+        db.transaction((tx) => {
+          syncSubjectVisits(ctx, tx, subject);
+          if (one(a, 'SELECT count(*) AS n FROM audit_events') !== before)
+            changed.push(
+              `${subject.id}: ${String(rows(a, 'SELECT changes FROM audit_events ORDER BY seq DESC LIMIT 1')[0]!.changes)}`,
+            );
+          throw new Error('roll back');
+        });
+      } catch (err) {
+        if ((err as Error).message !== 'roll back') throw err;
+      }
+    }
+    expect(changed).toEqual([]);
+    expect(one(a, 'SELECT count(*) AS n FROM subjects WHERE schedule_version_id IS NULL')).toBeLessThan(
+      report.subjects / 5,
+    );
+  });
+
+  it('loads the official holidays of the year with their audit events', () => {
+    const list = (official.years as Record<string, unknown[]>)[String(DEMO_HOLIDAY_YEAR)]!;
+    expect(one(a, `SELECT count(*) AS n FROM holidays WHERE date LIKE '${DEMO_HOLIDAY_YEAR}-%'`)).toBe(list.length);
+    expect(one(a, "SELECT count(*) AS n FROM audit_events WHERE entity = 'holiday' AND action = 'create'")).toBe(
+      list.length,
+    );
+  });
+
+  it('serves the seeded visits through the handler table: a subject’s visits, the worklist, the calendar, deviations', async () => {
+    const host: HostContext = {
+      db: a.db,
+      host: 'cli',
+      version: 'test',
+      now: () => new Date('2026-01-05T02:00:00.000Z'),
+    };
+    const session = {
+      user: { id: 1, username: 'admin', displayName: 'x', role: 'admin' as const, mustChangePassword: false },
+    };
+    const call = async <T>(channel: string, payload: unknown): Promise<T> => {
+      const r = await dispatch(host, session, channel, payload);
+      expect(r, channel).toMatchObject({ ok: true });
+      return (r as { value: T }).value;
+    };
+    for (const { id } of rows(a, 'SELECT DISTINCT subject_id AS id FROM visits')) {
+      const v = await call<{ visits: unknown[]; versionId: number | null }>('visits.forSubject', { subjectId: id });
+      expect(v.visits.length).toBeGreaterThan(0);
+      expect(v.versionId).not.toBeNull();
+    }
+    const worklist = await call<Record<string, unknown[]>>('visits.worklist', {});
+    expect(worklist.overdue!.length + worklist.dueToday!.length + worklist.thisWeek!.length).toBeGreaterThan(0);
+    expect(worklist.pendingDeviations!.length).toBeGreaterThan(0);
+    const { count } = await call<{ count: number }>('visits.overdueCount', {});
+    expect(count).toBe(
+      one(
+        a,
+        `SELECT count(*) AS n FROM visits v JOIN centers c ON c.id = v.center_id AND c.is_own = 1
+         WHERE v.status = 'planned' AND v.window_end < '2026-01-05'`,
+      ),
+    );
+    const calendar = await call<{ entries: unknown[]; holidays: unknown[] }>('visits.calendar', { month: '2026-01' });
+    expect(calendar.entries.length).toBeGreaterThan(0);
+    expect(calendar.holidays.length).toBeGreaterThan(0);
+    const study = rows(a, 'SELECT study_id AS id FROM deviations LIMIT 1')[0]!.id;
+    expect((await call<unknown[]>('deviations.list', { studyId: study })).length).toBeGreaterThan(0);
+    const versions = await call<{ version: string; subjectCount: number }[]>('schedules.list', { studyId: study });
+    expect(versions.reduce((n, v) => n + v.subjectCount, 0)).toBeGreaterThan(0);
+  });
+
   it('serves the seeded subjects through the handler table: lists, details, valid eligibility signatures', async () => {
     const host: HostContext = { db: a.db, host: 'cli', version: 'test' };
     const session = {
@@ -289,7 +452,7 @@ describe('seed-demo small', () => {
 });
 
 describe('seed-demo large', () => {
-  it('writes 300 studies, 1,500 centers and 60,000 subjects in one transaction, and the chain verifies', async () => {
+  it('writes 300 studies, 1,500 centers, 60,000 subjects and 1.2 million visits in one transaction; the chain verifies', async () => {
     const o = await fresh('large.sqlite');
     const r = await seedDemo(o.db, { scale: 'large' });
     expect(r).toMatchObject({ studies: 300, centers: 1500, subjects: 60_000 });
@@ -300,11 +463,31 @@ describe('seed-demo large', () => {
     expect(
       rows(o, 'SELECT count(*) AS n FROM subjects GROUP BY study_id ORDER BY n DESC LIMIT 2').map((x) => x.n),
     ).toEqual([5000, expect.any(Number)]);
-    expect(r.ms.data).toBeLessThan(40_000);
+    // the visits of issue 5: planned and recorded, 1.2 million rows
+    expect(r.visits).toBeGreaterThanOrEqual(1_200_000);
+    expect(one(o, 'SELECT count(*) AS n FROM visits')).toBe(r.visits);
+    const byStatus: Record<string, number> = Object.fromEntries(
+      rows(o, 'SELECT status, count(*) AS n FROM visits GROUP BY status').map((x) => [String(x.status), Number(x.n)]),
+    );
+    const recorded = byStatus.done! + byStatus.missed! + byStatus.not_done!;
+    expect(byStatus.done! / recorded).toBeGreaterThan(0.95);
+    expect(byStatus.missed! / recorded).toBeGreaterThan(0.01);
+    expect(byStatus.missed! / recorded).toBeLessThan(0.03);
+    expect(byStatus.planned! / r.visits).toBeGreaterThan(0.15);
+    // overdue at our own center (the worklist's and the badge's): tens to a few hundred, not thousands
+    const overdue = one(
+      o,
+      `SELECT count(*) AS n FROM visits v JOIN centers c ON c.id = v.center_id AND c.is_own = 1
+       WHERE v.status = 'planned' AND v.window_end < '2026-01-05'`,
+    );
+    expect(overdue).toBeGreaterThan(20);
+    expect(overdue).toBeLessThan(500);
+    // a guard against a pathological slowdown only: the seconds are a figure of npm run bench
+    expect(r.ms.data).toBeLessThan(900_000);
     expect(brokenRules(o)).toEqual({});
     expect(verifyAuditChain(o.db.$client)).toMatchObject({ ok: true, events: r.auditEvents });
     const statuses = rows(o, 'SELECT status, count(*) AS n FROM studies GROUP BY status').map((x) => x.status);
     expect(statuses).toHaveLength(7);
     expect(rows(o, 'PRAGMA foreign_key_check')).toEqual([]);
-  }, 180_000);
+  }, 1_800_000);
 });

@@ -2,7 +2,10 @@
  * Writes a demo plan into a database without studies: the demo accounts through the accounts service, then every study,
  * center, status change and subject step (set-up, consent versions, registration, consent, screening, eligibility
  * signature, enrollment, status path) in ONE transaction with prepared statements, each change with its audit event
- * (recordAudit, the one hashing implementation), checked against the same rules as the services.
+ * (recordAudit, the one hashing implementation), checked against the same rules as the services. Issue 5: the studies'
+ * schedule versions, the official holidays, and each subject's visits — planned by the services' plan rule at each step
+ * that changes a plan input, recorded by the demo coordinator as they happen (visits.ts simulates, visit-writer.ts
+ * writes, in time order among the plan's events).
  */
 import { asc, count, eq } from 'drizzle-orm';
 import { type centers, studies, type subjects, users } from '../../../db/schema';
@@ -17,9 +20,11 @@ import { nextStudyStatuses, studyStatusNeedsReason } from '../studies/status';
 import { centerTransitions } from '../centers/centers';
 import { canonicalJson, contentHash, subjectSignedContent } from '../signatures/signatures';
 import { subjectTransitions, STATUS_DATE } from '../subjects/status';
-import { planDemo, type DemoEvent, type DemoPlan, type DemoScale, type DemoSubject } from './plan';
+import { planDemo, type DemoEvent, type DemoPlan, type DemoScale, type DemoSubject, type SubjectEvent } from './plan';
 import { PERSONAL_FIELDS } from '../subjects/privacy';
 import { SUBJECT_FIELDS } from '../subjects/subjects';
+import { loadOfficialHolidays } from '../visits/holidays';
+import { visitWriter, type VisitCounts } from './visit-writer';
 
 export interface DemoAccount {
   username: string;
@@ -78,6 +83,10 @@ export interface SeedReport {
   consents: number;
   /** eligibility signatures (by the first investigator account; none when the database has no investigator) */
   signatures: number;
+  /** schedule versions, visits (every status, unscheduled ones included) and deviations raised from visits */
+  scheduleVersions: number;
+  visits: number;
+  deviations: number;
   /** audit events written by this seeding (accounts included) */
   auditEvents: number;
   /** accounts created now, with their passwords; empty when the database had accounts already */
@@ -169,7 +178,7 @@ function assignDemoStudies(db: AppDb, plan: DemoPlan, actor: Actor): void {
   }
 }
 
-type Written = Pick<SeedReport, 'studies' | 'centers' | 'subjects' | 'consents' | 'signatures'>;
+type Written = Pick<SeedReport, 'studies' | 'centers' | 'subjects' | 'consents' | 'signatures'> & VisitCounts;
 
 /** Applies the plan's events in one immediate transaction. Returns the numbers of rows written. */
 export function writePlan(db: AppDb, plan: DemoPlan, actor: Actor): Written {
@@ -208,7 +217,8 @@ export function writePlan(db: AppDb, plan: DemoPlan, actor: Actor): Written {
   const ctx: ServiceContext = { db, actor, now: () => new Date(clock) };
   const studyRows: StudyRow[] = [];
   const centerRows: CenterRow[][] = plan.studies.map(() => []);
-  const subjectsOf = subjectWriter(db, plan, ctx, studyRows, centerRows);
+  const visits = visitWriter({ sqlite, plan, ctx, setClock: (t) => (clock = t), studyRows });
+  const subjectsOf = subjectWriter(db, plan, ctx, studyRows, centerRows, visits);
 
   const apply = (e: DemoEvent) => {
     clock = e.at;
@@ -331,19 +341,30 @@ export function writePlan(db: AppDb, plan: DemoPlan, actor: Actor): Written {
         });
         return;
       }
+      case 'scheduleVersion.create':
+        visits.createVersion(e.study, e.version);
+        return;
+      case 'holidayList.load':
+        loadOfficialHolidays(ctx, e.year);
+        return;
       default:
         subjectsOf.apply(e);
     }
   };
 
-  // a large seed touches a few hundred MB of index pages: a bigger page cache for the duration (default 2 MB)
+  // a large seed writes about a GB of table and index pages in one transaction: a page cache that holds them for the
+  // duration (default 2 MB), so that the index pages are not spilled to the WAL and read back again and again
   const cacheSize = sqlite.pragma('cache_size', { simple: true }) as number;
-  sqlite.pragma('cache_size = -262144');
+  sqlite.pragma(`cache_size = ${plan.scale === 'large' ? -1_048_576 : -262_144}`);
   try {
     sqlite
       .transaction(() => {
         refuseIfNotEmpty(db); // again, inside the write lock
-        for (const e of plan.events) apply(e);
+        for (const e of plan.events) {
+          visits.until(e.at); // the subjects' visits recorded before it
+          apply(e);
+        }
+        visits.finish();
         subjectsOf.finish();
       })
       .immediate();
@@ -354,6 +375,7 @@ export function writePlan(db: AppDb, plan: DemoPlan, actor: Actor): Written {
     studies: studyRows.length,
     centers: centerRows.reduce((n, list) => n + list.length, 0),
     ...subjectsOf.counts,
+    ...visits.counts,
   };
 }
 
@@ -372,6 +394,7 @@ function subjectWriter(
   ctx: ServiceContext,
   studyRows: readonly StudyRow[],
   centerRows: readonly CenterRow[][],
+  visits: ReturnType<typeof visitWriter>,
 ) {
   const sqlite = db.$client;
   const insertSetup = sqlite.prepare(
@@ -457,6 +480,8 @@ function subjectWriter(
       insertConsent.run(rows[k]!.id, v.id, c.signedDate, c.obtainedBy, ctx.actor.id, at).lastInsertRowid,
     );
     counts.consents++;
+    // the first consent sets the consent date: the visits anchored on it are planned (as insertConsent's writeSubject)
+    if (index === 0) visits.step(k, 'create');
     recordAudit(ctx, {
       action: 'consent',
       entity: 'subject',
@@ -484,7 +509,7 @@ function subjectWriter(
     state[k]!.date = date;
   };
 
-  function apply(e: Exclude<DemoEvent, { kind: `study.${string}` | `center.${string}` }>): void {
+  function apply(e: SubjectEvent): void {
     const at = iso(e.at); // ctx.now() is e.at too (writePlan's clock)
     const studyId = studyRows[e.study]?.id;
     if (studyId === undefined) fail(null, `${e.kind} before the study exists`);
@@ -573,6 +598,7 @@ function subjectWriter(
           eligibilityConfirmed: x.confirmed && signer !== undefined,
           createdAt: at,
           updatedAt: iso(lastAt.get(e.subject)!),
+          scheduleVersionId: null,
         };
         const k = e.subject;
         rows[k] = row;
@@ -593,6 +619,7 @@ function subjectWriter(
         counts.subjects++;
         state[k] = { status: 'screening', date: row.firstConsentDate ?? '0000-00-00' };
         claim(x, 'screening', x.screeningNumber, row.id, at);
+        visits.start(k, row);
         const registered = { ...row, subjectNumber: null, arm: null };
         recordAudit(ctx, {
           action: 'create',
@@ -650,6 +677,7 @@ function subjectWriter(
           });
         }
         changes.eligibility = ['{}', JSON.stringify(x.eligibility)];
+        if (failed) visits.step(k, 'screen');
         recordAudit(ctx, {
           action: 'screen',
           entity: 'subject',
@@ -701,6 +729,7 @@ function subjectWriter(
           fail(x, `arm ${x.arm} not in the set-up`);
         claim(x, 'subject', x.subjectNumber!, rows[k]!.id, at);
         state[k]!.status = 'enrolled';
+        visits.step(k, 'enroll');
         recordAudit(ctx, {
           action: 'enroll',
           entity: 'subject',
@@ -730,6 +759,7 @@ function subjectWriter(
           Object.assign(changes, diff(null, x, ['withdrawalReason', 'withdrawalDetail']));
           reason = x.withdrawalDetail;
         }
+        visits.step(k, e.to);
         recordAudit(ctx, {
           action: 'status',
           entity: 'subject',

@@ -24,8 +24,10 @@ import {
   WITHDRAWAL_WEIGHTS,
   type CriterionTemplate,
 } from './catalog';
+import type { VisitDefinition } from '../../api';
 import { createRng, type Rng } from './prng';
 import type { DemoCenterFields, DemoScale, DemoStudyFields } from './plan';
+import { scheduleFor, type DemoCourse } from './schedules';
 
 export interface DemoSetup {
   screeningPattern: string;
@@ -213,15 +215,6 @@ function centerWindows(t: Timeline, c: number): Window[] {
 }
 const windowDays = (ws: readonly Window[]) => ws.reduce((n, w) => n + w.to - w.from + 1, 0);
 
-/** Days on treatment and in follow-up (min, max); 0 follow-up: completed straight from treatment. */
-const DURATIONS: Record<StudyPhase, { treat: [number, number]; follow: [number, number] }> = {
-  I: { treat: [28, 240], follow: [28, 180] },
-  II: { treat: [84, 540], follow: [90, 365] },
-  III: { treat: [120, 720], follow: [90, 540] },
-  IV: { treat: [90, 365], follow: [0, 0] },
-  BE: { treat: [14, 42], follow: [0, 0] },
-  other: { treat: [1, 7], follow: [365, 1095] },
-};
 const PHASE_SIZE: Record<StudyPhase, number> = { I: 0.3, II: 0.8, III: 1.6, IV: 1.3, BE: 0.35, other: 0.6 };
 const STATUS_SIZE: Partial<Record<StudyStatus, number>> = {
   enrolling: 0.8,
@@ -359,11 +352,15 @@ export function planSubjects(args: {
 }): {
   setups: DemoSetup[];
   consentVersions: DemoConsentVersion[][];
+  /** each study's schedule version 1.0 and the course its subjects follow (schedules.ts) */
+  schedules: { visits: VisitDefinition[]; course: DemoCourse }[];
   subjects: DemoSubject[];
   events: SubjectEvent[];
 } {
   const { scale, studies } = args;
   const rng = createRng((args.seed ^ 0x5eed_5b1c) >>> 0);
+  // the schedules draw from their own generator
+  const scheduleRng = createRng((args.seed ^ 0x5c4e_d01e) >>> 0);
   const today = dayOf(args.base);
   const lines = timelines(studies, args.events, today);
   const officeTime = (day: number) => day * DAY + HOUR + rng.int(0, 8 * HOUR - 1);
@@ -416,6 +413,7 @@ export function planSubjects(args: {
   }
 
   const setups: DemoSetup[] = [];
+  const schedules: { visits: VisitDefinition[]; course: DemoCourse }[] = [];
   const versionsOf: DemoConsentVersion[][] = [];
   const recordNumbers = new Set<string>();
 
@@ -424,6 +422,8 @@ export function planSubjects(args: {
     const f = study.fields;
     const { setup, tags } = setupFor(f, rng, s === big);
     setups.push(setup);
+    const schedule = scheduleFor(f, setup.arms, scheduleRng);
+    schedules.push(schedule);
     events.push({ at: t.createdAt + rng.int(10, 240) * MINUTE, study: s, kind: 'setup.create' });
 
     // --- consent versions: the first approved with the protocol, later ones while subjects are in the study
@@ -481,7 +481,7 @@ export function planSubjects(args: {
       f.sitePi,
       ...Array.from({ length: rng.int(1, 2) }, () => rng.pick(SURNAMES) + rng.pick(GIVEN_NAMES)),
     ];
-    const dur = DURATIONS[f.phase];
+    const { course } = schedule;
     const itp = f.therapeuticArea === 'itp_bleeding';
 
     centers.forEach((center, c) => {
@@ -681,10 +681,16 @@ export function planSubjects(args: {
         if (subject.confirmed)
           steps.push({ day: d2, rank: 3, event: { at: 0, study: s, kind: 'subject.sign', subject: 0 } });
         steps.push({ day: d2, rank: 4, event: { at: 0, study: s, kind: 'subject.enroll', subject: 0 } });
-        // the natural course
+        // the natural course, as the schedule has it: follow-up from the end-of-treatment visit (its target give or take
+        // the drift of the visits before it), completion on the last visit
         const d3 = d2 + rng.int(0, 7);
-        const d4 = d3 + rng.int(...dur.treat);
-        const d5 = d4 + rng.int(...dur.follow);
+        const d4 = course.treatDays === null ? d3 + rng.int(1, 7) : d3 + course.treatDays + rng.int(0, 2);
+        const d5 =
+          course.treatDays === null
+            ? Math.max(d4 + 1, d2 + course.followDays + rng.int(0, 3))
+            : course.followDays === 0
+              ? d4
+              : d4 + course.followDays + rng.int(0, 3);
         let path: { day: number; to: SubjectStep }[] = [{ day: d3, to: 'on_treatment' }];
         if (d5 > d4) path.push({ day: d4, to: 'follow_up' });
         path.push({ day: d5, to: 'completed' });
@@ -758,5 +764,5 @@ export function planSubjects(args: {
     });
     study.fields.enrollmentTarget = study.centers.reduce((n, c) => n + (c.enrollmentTarget ?? 0), 0);
   });
-  return { setups, consentVersions: versionsOf, subjects, events };
+  return { setups, consentVersions: versionsOf, schedules, subjects, events };
 }

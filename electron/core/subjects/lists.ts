@@ -332,20 +332,21 @@ export function identificationList(db: AppDb, studyId: number): IdentificationRo
 }
 
 /**
- * Active subjects of our own center whose last consent is not the current version — ordered by their next visit date
- * once visits exist (issue 5), until then by subject / screening number.
+ * Active subjects of our own center whose last consent is not the current version — ordered by their next planned
+ * visit (re-consent happens when they come), then by subject / screening number.
  */
 export function reconsentList(db: AppDb, studyId: number): ReconsentItem[] {
   return (
     db.$client
       .prepare(
         `SELECT s.id, s.screening_number, s.subject_number, s.initials, s.status, cv.version AS last_version,
-            (SELECT max(k.signed_date) FROM consents k WHERE k.subject_id = s.id) AS last_date
+            (SELECT max(k.signed_date) FROM consents k WHERE k.subject_id = s.id) AS last_date,
+            (SELECT min(v.target_date) FROM visits v WHERE v.subject_id = s.id AND v.status = 'planned') AS next_visit
           FROM subjects s JOIN centers c ON c.id = s.center_id
             JOIN subject_setups ss ON ss.study_id = s.study_id
             LEFT JOIN consent_versions cv ON cv.id = s.last_consent_version_id
           WHERE s.study_id = ? AND ${NEEDS_RECONSENT}
-          ORDER BY s.subject_number IS NULL, s.subject_number, s.screening_number`,
+          ORDER BY next_visit IS NULL, next_visit, s.subject_number IS NULL, s.subject_number, s.screening_number`,
       )
       .all(studyId) as {
       id: number;
@@ -355,6 +356,7 @@ export function reconsentList(db: AppDb, studyId: number): ReconsentItem[] {
       status: SubjectStatus;
       last_version: string | null;
       last_date: string | null;
+      next_visit: string | null;
     }[]
   ).map((r) => ({
     subjectId: r.id,
@@ -364,6 +366,6 @@ export function reconsentList(db: AppDb, studyId: number): ReconsentItem[] {
     status: r.status,
     lastConsentVersion: r.last_version,
     lastConsentDate: r.last_date,
-    nextVisitDate: null,
+    nextVisitDate: r.next_visit,
   }));
 }

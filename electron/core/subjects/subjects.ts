@@ -7,6 +7,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { centers, consents, consentVersions, studies, subjects } from '../../../db/schema';
 import type { ParsedInputOf, Role, SubjectDetail, SubjectStatus, TimelineEntry } from '../../api';
 import { diff, recordAudit } from '../audit/audit';
+import { assertNotFuture as assertDateNotFuture } from '../dates';
 import type { AppDb, ServiceContext, Tx } from '../context';
 import { AppError, fieldError, notFound } from '../errors';
 import {
@@ -20,6 +21,7 @@ import { assertNumberFree, claimNumber, proposeNumber } from './numbering';
 import { PERSONAL_FIELDS, seesPersonalFields } from './privacy';
 import { setupOf } from './setup';
 import { ENROLLED_STATUSES, isActiveSubject, nextSubjectStatuses, STATUS_DATE } from './status';
+import { syncSubjectVisits } from '../visits/visits';
 
 type SubjectRow = typeof subjects.$inferSelect;
 type CenterRow = typeof centers.$inferSelect;
@@ -58,13 +60,8 @@ export function ageAt(birthDate: string | null, birthYear: number | null, at: st
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
-/** The latest calendar date anywhere on Earth now: a date after it is in the future for every workstation. */
-function latestToday(ctx: ServiceContext): string {
-  return new Date(ctx.now().getTime() + 14 * 3600_000).toISOString().slice(0, 10);
-}
-function assertNotFuture(ctx: ServiceContext, field: string, date: string): void {
-  if (date > latestToday(ctx)) throw fieldError('validation', field, 'subjects.futureDate');
-}
+const assertNotFuture = (ctx: ServiceContext, field: string, date: string) =>
+  assertDateNotFuture(ctx, field, date, 'subjects.futureDate');
 
 function needsReconsent(db: AppDb, row: SubjectRow, own: boolean): boolean {
   if (!own || !isActiveSubject(row.status)) return false;
@@ -241,13 +238,24 @@ function writeSubject(ctx: ServiceContext, tx: Tx, before: SubjectRow, set: Part
   const invalidates =
     before.eligibilityConfirmed &&
     contentHash(subjectSignedContent(before)) !== contentHash(subjectSignedContent(next));
-  return tx
+  const after = tx
     .update(subjects)
     .set({ ...set, ...(invalidates ? { eligibilityConfirmed: false } : {}), updatedAt: ctx.now().toISOString() })
     .where(eq(subjects.id, before.id))
     .returning()
     .get();
+  // the visit plan follows the subject's dates, arm and status (issue 5): planned when an anchor date becomes known,
+  // moved when it is corrected, cancelled when participation ends — recorded visits never move
+  if (PLAN_INPUTS.some((f) => before[f] !== after[f])) syncSubjectVisits(ctx, tx, after);
+  return after;
 }
+const PLAN_INPUTS = [
+  'firstConsentDate',
+  'enrollmentDate',
+  'treatmentStartDate',
+  'arm',
+  'status',
+] as const satisfies readonly (keyof SubjectRow)[];
 
 function consentVersionOf(db: AppDb, studyId: number, consentVersionId: number, field: string) {
   const version = db.select().from(consentVersions).where(eq(consentVersions.id, consentVersionId)).get();
@@ -658,6 +666,41 @@ export function changeSubjectStatus(ctx: ServiceContext, input: ParsedInputOf<'s
         diff(before, after, ['status', STATUS_DATE[input.to], 'withdrawalReason', 'withdrawalDetail']),
         input.to === 'withdrawn' ? input.detail : null,
       );
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * Corrects the date of a status already reached (a first dose entered wrongly, an enrollment date mistyped): the date
+ * must stay in order with the dates before and after it on the path. Visits anchored on it move (writeSubject).
+ */
+export function correctStatusDate(ctx: ServiceContext, input: ParsedInputOf<'subjects.correctStatusDate'>): void {
+  const before = getSubjectRow(ctx.db, input.id);
+  const column = STATUS_DATE[input.status];
+  const old = before[column];
+  if (!old) throw fieldError('validation', 'status', 'subjects.statusNotReached');
+  const path = Object.keys(STATUS_DATE) as SubjectStatus[];
+  const others = path
+    .filter((s) => s !== input.status && s !== 'screen_failed')
+    .map((s) => ({ s, date: before[STATUS_DATE[s]] }))
+    .filter((d): d is { s: SubjectStatus; date: string } => typeof d.date === 'string');
+  const position = path.indexOf(input.status);
+  const earlier = others.filter((o) => input.status === 'withdrawn' || path.indexOf(o.s) < position);
+  const later = others.filter(
+    (o) => input.status !== 'withdrawn' && path.indexOf(o.s) > position && o.s !== 'withdrawn',
+  );
+  const previous = [before.firstConsentDate, ...earlier.map((o) => o.date)].filter(Boolean).sort().at(-1);
+  const next = later.map((o) => o.date).sort()[0];
+  if (previous && input.date < previous)
+    throw fieldError('validation', 'date', 'subjects.dateBeforePrevious', { date: previous });
+  if (next && input.date > next) throw fieldError('validation', 'date', 'subjects.dateAfterNext', { date: next });
+  assertNotFuture(ctx, 'date', input.date);
+  if (input.date === old) return;
+  ctx.db.transaction(
+    (tx) => {
+      const after = writeSubject(ctx, tx, before, { [column]: input.date });
+      subjectAudit(ctx, before, 'update', diff(before, after, [column]), input.reason);
     },
     { behavior: 'immediate' },
   );

@@ -30,7 +30,17 @@ import { DATE, formatDateTime } from '../../i18n/format';
 
 type Filters = Omit<InputOf<'audit.list'>, 'limit' | 'offset' | 'utcOffsetMinutes'>;
 
-const RECORD_KINDS = ['study', 'center', 'subject', 'user', 'setting'] as const;
+const RECORD_KINDS = [
+  'study',
+  'center',
+  'subject',
+  'visit',
+  'deviation',
+  'schedule_version',
+  'holiday',
+  'user',
+  'setting',
+] as const;
 const ACTIONS = [
   'create',
   'update',
@@ -38,6 +48,9 @@ const ACTIONS = [
   'consent',
   'screen',
   'enroll',
+  'schedule',
+  'record',
+  'deviation_decision',
   'sign',
   'sign_failed',
   'setting',

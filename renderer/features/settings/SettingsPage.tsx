@@ -29,6 +29,7 @@ import { useSession } from '../../app/session';
 import { ErrorState } from '../../components/ErrorState';
 import { applyFieldErrors, clearErrorsOnChange, translateError } from '../../components/formErrors';
 import { formatDateTime } from '../../i18n/format';
+import { HolidaysCard } from './HolidaysCard';
 
 type SettingsForm = InputOf<'settings.update'>;
 const FIELDS = [
@@ -65,6 +66,7 @@ export function SettingsPage() {
       ) : (
         settings.data && <SettingsCard initial={settings.data} onSaved={settings.reload} />
       )}
+      <HolidaysCard />
       <BackupCard />
     </div>
   );

@@ -52,6 +52,7 @@ import { ScreeningModal } from './ScreeningModal';
 import { StatusChangeModal, type StatusMove } from './StatusChangeModal';
 import { SubjectFlags } from './SubjectsPanel';
 import { SubjectHistory } from './SubjectHistory';
+import { SubjectVisitsPanel } from '../visits/SubjectVisitsPanel';
 
 /** The moves subjects.changeStatus takes; which of them this subject may make now, the server says (nextStatuses). */
 const statusMoves: readonly string[] = changeSubjectStatusInput.shape.to.options;
@@ -268,7 +269,14 @@ function SubjectView({
       <div className="td-panel">
         <Tabs
           destroyOnHidden
+          // an enrolled subject's page is about its visits
+          defaultActiveKey={subject.enrollmentDate ? 'visits' : 'screening'}
           items={[
+            {
+              key: 'visits',
+              label: t('visitsUi.subject.tab'),
+              children: <SubjectVisitsPanel subject={subject} refresh={refresh} />,
+            },
             {
               key: 'screening',
               label: t('subjectsUi.page.screeningTab'),

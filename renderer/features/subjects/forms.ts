@@ -47,9 +47,14 @@ const formPath = (path: string) => path.replace(/^fields\./, '');
 
 /**
  * Puts each field error on the registered form field its path names; returns the text of the rest (for an Alert), or
- * null when everything was placed. Every registered field gets the server's latest verdict.
+ * null when everything was placed. Every registered field gets the server's latest verdict. `message` words the
+ * errors (another area's screens have their own labels).
  */
-export function placeFieldErrors(form: FormInstance, error: ApiError): string | null {
+export function placeFieldErrors(
+  form: FormInstance,
+  error: ApiError,
+  message: (messageKey: string, params?: Params, field?: string) => string = subjectMessage,
+): string | null {
   const registered = form.getFieldsError().map((f) => f.name);
   const known = new Set(registered.map(joined));
   const byField = new Map<string, string[]>();
@@ -61,11 +66,11 @@ export function placeFieldErrors(form: FormInstance, error: ApiError): string | 
       : [];
   for (const fe of fieldErrors) {
     const path = formPath(fe.field);
-    const text = subjectMessage(fe.messageKey, fe.params, fe.field);
+    const text = message(fe.messageKey, fe.params, fe.field);
     if (known.has(path)) byField.set(path, [...(byField.get(path) ?? []), text]);
     else rest.push(text);
   }
-  if (fieldErrors.length === 0) rest.push(subjectError(error));
+  if (fieldErrors.length === 0) rest.push(message(error.messageKey, error.params, error.field));
   form.setFields(registered.map((name) => ({ name, errors: byField.get(joined(name)) ?? [] })));
   const first = registered.find((name) => byField.has(joined(name)));
   if (first) form.scrollToField(first, { block: 'center' });

@@ -8,6 +8,8 @@ import { EnrollmentLogPanel, ScreeningLogPanel } from './LogPanels';
 import { useSubjectRoles } from './roles';
 import { SubjectSetupPanel } from './SubjectSetupPanel';
 import { SubjectsPanel } from './SubjectsPanel';
+import { DeviationLog } from '../deviations/DeviationLog';
+import { SchedulePanel } from '../schedules/SchedulePanel';
 
 /** The subject tabs of a study's page. The identification list and the set-up are for site roles only. */
 export function useSubjectTabs(study: StudyDetail): NonNullable<TabsProps['items']> {
@@ -32,6 +34,8 @@ export function useSubjectTabs(study: StudyDetail): NonNullable<TabsProps['items
         ]
       : []),
     { key: 'consent', label: t('subjectsUi.tabs.consent'), children: <ConsentPanel study={study} /> },
+    { key: 'schedule', label: t('schedulesUi.tabs.schedule'), children: <SchedulePanel study={study} /> },
+    { key: 'deviations', label: t('schedulesUi.tabs.deviations'), children: <DeviationLog study={study} /> },
     ...(siteRole
       ? [{ key: 'setup', label: t('subjectsUi.tabs.setup'), children: <SubjectSetupPanel study={study} /> }]
       : []),

@@ -1,6 +1,7 @@
 import { Alert, type FormInstance } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../../../electron/api';
 import { asApiError } from '../../api/client';
 import { placeFieldErrors } from './forms';
 
@@ -14,11 +15,14 @@ export function useModalSubmit<V, R>({
   send,
   onSaved,
   onClose,
+  place = placeFieldErrors,
 }: {
   form: FormInstance;
   send: (values: V) => Promise<R>;
   onSaved: (result: R) => void;
   onClose: () => void;
+  /** puts a refusal on the form's fields, returns the rest (default: the subject screens' wording) */
+  place?: (form: FormInstance, error: ApiError) => string | null;
 }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
@@ -30,7 +34,7 @@ export function useModalSubmit<V, R>({
     try {
       onSaved(await send(values));
     } catch (err) {
-      setAlert(placeFieldErrors(form, asApiError(err)));
+      setAlert(place(form, asApiError(err)));
     } finally {
       setBusy(false);
     }
