@@ -26,6 +26,7 @@ import { subjects as subjectsTable } from '../../db/schema';
 import { eq } from 'drizzle-orm';
 import { addDays } from '../core/dates';
 import { planVisits } from '../core/visits/plan';
+import { currentVersion } from '../core/visits/schedule';
 import { syncSubjectVisits } from '../core/visits/visits';
 import { WORKLIST_SQL, worklistStudies } from '../core/visits/worklist';
 import { backupToFolder } from '../core/backup/backup';
@@ -722,7 +723,15 @@ async function benchVisits(args: {
     const rows = db.select().from(subjectsTable).where(eq(subjectsTable.studyId, study.id)).all();
     const ctx = { db, actor: { id: admin.user!.id, username: admin.user!.username }, now: () => now };
     const t = performance.now();
-    db.transaction((tx) => rows.forEach((subject) => syncSubjectVisits(ctx, tx, subject)), { behavior: 'immediate' });
+    // a batch (as schedules.moveSubjects runs it): the schedule version read once, passed to every subject's sync
+    db.transaction(
+      (tx) => {
+        const version = currentVersion(db, study.id);
+        if (!version) throw new Error('no schedule version');
+        rows.forEach((subject) => syncSubjectVisits(ctx, tx, subject, { version }));
+      },
+      { behavior: 'immediate' },
+    );
     generate.push(performance.now() - t);
     const made = (sqlite.prepare('SELECT count(*) AS n FROM visits WHERE study_id = ?').get(study.id) as { n: number })
       .n;

@@ -7,6 +7,7 @@
  * recorded through recordAudit. A visit row is inserted once, in its state as of "today", by the sync that planned it
  * (as seed.ts inserts a subject in its final state at registration).
  */
+import { DEVIATION_FIELDS } from '../visits/deviations';
 import type Database from 'better-sqlite3';
 import { scheduleInput } from '../../api';
 import { diff, recordAudit, type Changes } from '../audit/audit';
@@ -37,16 +38,6 @@ const RATES: Record<DemoPlan['scale'], VisitRates> = {
   small: { ...VISIT_RATES, overdue: 0.12, undecided: 0.15, aeFollowUp: 0.2, unscheduled: 0.1 },
   large: VISIT_RATES,
 };
-
-const DEVIATION_FIELDS = [
-  'occurredDate',
-  'category',
-  'description',
-  'severity',
-  'correctiveAction',
-  'reportedSponsorDate',
-  'reportedEthicsDate',
-] as const;
 
 interface Running {
   sim: SubjectVisits;

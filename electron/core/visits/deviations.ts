@@ -11,7 +11,8 @@ import { assertNotFuture } from '../dates';
 import { fieldError, notFound } from '../errors';
 
 type Fields = ParsedInputOf<'deviations.create'>['fields'];
-const FIELDS = [
+/** The fields a deviation's audit events record (the demo seeder writes the same). */
+export const DEVIATION_FIELDS = [
   'occurredDate',
   'category',
   'description',
@@ -79,7 +80,7 @@ export function insertDeviation(
     entityId: row.id,
     studyId: row.studyId,
     subjectId: row.subjectId,
-    changes: { number: [null, row.number], visitId: [null, row.visitId], ...diff(null, row, FIELDS) },
+    changes: { number: [null, row.number], visitId: [null, row.visitId], ...diff(null, row, DEVIATION_FIELDS) },
   });
   return row.id;
 }
@@ -120,7 +121,7 @@ export function updateDeviation(ctx: ServiceContext, input: ParsedInputOf<'devia
         entityId: before.id,
         studyId: before.studyId,
         subjectId: before.subjectId,
-        changes: diff(before, after, FIELDS),
+        changes: diff(before, after, DEVIATION_FIELDS),
         reason: input.reason,
       });
     },

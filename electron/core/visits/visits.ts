@@ -73,11 +73,7 @@ export function syncSubjectVisits(ctx: ServiceContext, tx: Tx, subject: SubjectR
       ? getVersionRow(ctx.db, subject.scheduleVersionId)
       : currentVersion(ctx.db, subject.studyId));
   if (!version) return; // the study has no schedule yet
-  const existing = tx
-    .select()
-    .from(visits)
-    .where(and(eq(visits.subjectId, subject.id), eq(visits.unscheduled, false)))
-    .all();
+  const existing = queries(ctx.db).scheduledVisits.all({ subjectId: subject.id });
   const byCode = new Map(existing.map((v) => [v.code, v]));
   const actual = new Map(
     existing.flatMap((v) => (v.status === 'done' && v.actualDate ? [[v.code, v.actualDate]] : [])),
@@ -122,7 +118,7 @@ export function syncSubjectVisits(ctx: ServiceContext, tx: Tx, subject: SubjectR
     changes[v.code] = [v.targetDate, 'cancelled'];
   }
   if (subject.scheduleVersionId !== version.id) {
-    tx.update(subjects).set({ scheduleVersionId: version.id }).where(eq(subjects.id, subject.id)).run();
+    queries(ctx.db).followVersion.run({ subjectId: subject.id, versionId: version.id });
     const previous = subject.scheduleVersionId ? getVersionRow(ctx.db, subject.scheduleVersionId).version : null;
     changes.scheduleVersion = [previous, version.version];
   }
@@ -136,6 +132,28 @@ export function syncSubjectVisits(ctx: ServiceContext, tx: Tx, subject: SubjectR
     changes,
     reason: opts.reason ?? null,
   });
+}
+
+/** The reads and writes of a sync, built once per database (1,000 subjects in a batch would build them 1,000 times). */
+const prepared = new WeakMap<AppDb, ReturnType<typeof prepareQueries>>();
+function prepareQueries(db: AppDb) {
+  return {
+    scheduledVisits: db
+      .select()
+      .from(visits)
+      .where(and(eq(visits.subjectId, sql.placeholder('subjectId')), eq(visits.unscheduled, false)))
+      .prepare(),
+    followVersion: db
+      .update(subjects)
+      .set({ scheduleVersionId: sql`${sql.placeholder('versionId')}` })
+      .where(eq(subjects.id, sql.placeholder('subjectId')))
+      .prepare(),
+  };
+}
+function queries(db: AppDb): ReturnType<typeof prepareQueries> {
+  let q = prepared.get(db);
+  if (!q) prepared.set(db, (q = prepareQueries(db)));
+  return q;
 }
 
 /**
