@@ -28,12 +28,13 @@ it('SIGKILL while a backup is being written leaves the database and the previous
   const file = path.join(dir, 'trialdesk.sqlite');
   const folder = path.join(dir, 'backups');
   const o = await openDatabase(file);
-  await seedDemo(o.db, { scale: 'large' });
-  // more pages, so that the copy takes long enough to be caught in the middle
+  await seedDemo(o.db, { scale: 'small' });
+  // 200 MB more pages, so that the copy takes long enough to be caught in the middle (the large seed would do it too,
+  // but takes minutes to write)
   o.db.$client.exec('CREATE TABLE crash_filler (id INTEGER PRIMARY KEY, b BLOB)');
   const fill = o.db.$client.prepare('INSERT INTO crash_filler (b) VALUES (randomblob(100000))');
   o.db.$client.transaction(() => {
-    for (let i = 0; i < 800; i++) fill.run();
+    for (let i = 0; i < 2000; i++) fill.run();
   })();
   const previous = await backupToFolder(o.db.$client, folder);
   expect(previous.ok).toBe(true);
