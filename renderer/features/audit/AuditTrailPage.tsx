@@ -48,12 +48,13 @@ const ACTIONS = [
   'consent',
   'screen',
   'enroll',
-  'schedule',
-  'record',
-  'deviation_decision',
   'sign',
   'sign_failed',
   'setting',
+  // visits (issue 5): after the older ones, so that the first screen of the list stays as it was
+  'schedule',
+  'record',
+  'deviation_decision',
 ] as const;
 const PAGE_SIZE = 50;
 
