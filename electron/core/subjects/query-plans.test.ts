@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { capture, explain, type Captured } from '../../testing/query-plans';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../../db/open';
 import { contract, type InputOf, type SessionUser } from '../../api/contract';
@@ -64,12 +65,6 @@ const SUBJECT_INDEXES = [
   'subjects_subject_number_uq',
 ];
 
-function explain(sql: string, params: unknown[] | Record<string, unknown>): string[] {
-  const stmt = sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`);
-  const rows = (Array.isArray(params) ? stmt.all(...params) : stmt.all(params)) as { detail: string }[];
-  return rows.map((r) => r.detail);
-}
-
 /** The names the plan gives the subjects table in this statement: its aliases, or the table name. */
 function subjectAliases(sql: string): Set<string> {
   const out = new Set(['subjects']);
@@ -100,39 +95,6 @@ const subjectLines = (sql: string, plan: string[]) => {
   return plan.filter((line) => aliases.has(line.split(' ')[1] ?? ''));
 };
 
-interface Captured {
-  sql: string;
-  args: unknown[];
-}
-/**
- * Every statement run on the connection while `fn` runs, with its arguments: prepare is wrapped for the duration, and
- * so are the run/get/all/iterate of the statements it returns (drizzle and the raw services both go through them).
- */
-async function capture(fn: () => Promise<unknown>): Promise<Captured[]> {
-  const out: Captured[] = [];
-  const original = sqlite.prepare.bind(sqlite);
-  const wrap = (sql: string) => {
-    const stmt = original(sql) as Database.Statement;
-    for (const method of ['run', 'get', 'all', 'iterate'] as const) {
-      const inner = (stmt[method] as (...a: unknown[]) => unknown).bind(stmt);
-      Object.defineProperty(stmt, method, {
-        value: (...args: unknown[]) => {
-          out.push({ sql, args });
-          return inner(...args);
-        },
-      });
-    }
-    return stmt;
-  };
-  sqlite.prepare = wrap as typeof sqlite.prepare;
-  try {
-    await fn();
-  } finally {
-    delete (sqlite as { prepare?: unknown }).prepare; // back to the prototype's
-  }
-  return out;
-}
-
 async function call<T = unknown>(channel: string, payload: unknown): Promise<T> {
   const r = await dispatch(host, admin, channel, payload);
   if (!r.ok) throw new Error(`${channel} refused: ${JSON.stringify(r.error)}`);
@@ -147,7 +109,7 @@ function plansOf(captured: Captured[]) {
     .filter((c) => !seen.has(c.sql) && seen.add(c.sql))
     .map((c) => {
       const args = c.args.length === 1 && c.args[0] !== null && typeof c.args[0] === 'object' ? c.args[0] : c.args;
-      return { sql: c.sql, plan: explain(c.sql, args as unknown[] | Record<string, unknown>) };
+      return { sql: c.sql, plan: explain(sqlite, c.sql, args as unknown[] | Record<string, unknown>) };
     });
 }
 
@@ -156,8 +118,8 @@ describe('query plans: the subjects list', () => {
     const q = parseInput(contract['subjects.list'].input, { studyId: study.id, ...payload });
     const { count, page, params } = subjectListSql(q, { id: 1, role });
     return {
-      count: { sql: count, plan: explain(count, params) },
-      page: { sql: page, plan: explain(page, { ...params, limit: q.limit, offset: q.offset }) },
+      count: { sql: count, plan: explain(sqlite, count, params) },
+      page: { sql: page, plan: explain(sqlite, page, { ...params, limit: q.limit, offset: q.offset }) },
     };
   };
 
@@ -205,7 +167,7 @@ describe('query plans: the subjects list', () => {
   });
 
   it('through the handler table: every statement of subjects.list reads subjects by an index', async () => {
-    const captured = await capture(() =>
+    const captured = await capture(sqlite, () =>
       call('subjects.list', { studyId: study.id, status: 'enrolled', sort: 'enrollmentDate', order: 'desc' }),
     );
     const plans = plansOf(captured);
@@ -216,12 +178,12 @@ describe('query plans: the subjects list', () => {
 
 describe('query plans: the per-center enrollment summary', () => {
   it('groups each center’s subjects through subjects_study_center_idx', async () => {
-    const plan = explain(ENROLLMENT_SUMMARY_SQL, { studyId: study.id });
+    const plan = explain(sqlite, ENROLLMENT_SUMMARY_SQL, { studyId: study.id });
     expect(subjectAccessProblems(ENROLLMENT_SUMMARY_SQL, plan)).toEqual([]);
     expect(subjectLines(ENROLLMENT_SUMMARY_SQL, plan).join()).toMatch(
       /INDEX subjects_study_center_idx \(study_id=\? AND center_id=\?\)/,
     );
-    const captured = await capture(() => call('subjects.enrollmentSummary', { studyId: study.id }));
+    const captured = await capture(sqlite, () => call('subjects.enrollmentSummary', { studyId: study.id }));
     for (const p of plansOf(captured)) expect(subjectAccessProblems(p.sql, p.plan), p.sql).toEqual([]);
   });
 });
@@ -234,7 +196,7 @@ describe('query plans: registration, screening and enrollment of one subject', (
       criteria: { code: string; kind: string }[];
     }>('subjects.setup', { studyId: study.id });
     const day = new Date().toISOString().slice(0, 10);
-    const captured = await capture(async () => {
+    const captured = await capture(sqlite, async () => {
       const { number } = await call<{ number: string }>('subjects.proposeNumber', {
         studyId: study.id,
         centerId: study.own,
@@ -287,7 +249,7 @@ describe('query plans: registration, screening and enrollment of one subject', (
 
 describe('query plans: logs and lists of a study', () => {
   it('screening log, enrollment log, re-consent list and identification list read subjects by index', async () => {
-    const captured = await capture(async () => {
+    const captured = await capture(sqlite, async () => {
       await call('subjects.screeningLog', { studyId: study.id });
       await call('subjects.enrollmentLog', { studyId: study.id, centerId: study.other });
       await call('subjects.reconsentList', { studyId: study.id });

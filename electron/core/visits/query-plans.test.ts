@@ -13,6 +13,7 @@ import type Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { capture, explain, type Captured } from '../../testing/query-plans';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../../db/open';
 import type { SessionUser } from '../../api/contract';
@@ -64,12 +65,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function explain(sql: string, params: unknown[] | Record<string, unknown>): string[] {
-  const stmt = sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`);
-  const rows = (Array.isArray(params) ? stmt.all(...params) : stmt.all(params)) as { detail: string }[];
-  return rows.map((r) => r.detail);
-}
-
 /** The names a statement gives a table: its aliases, and the table name itself. */
 function aliases(sql: string, table: string): Set<string> {
   const out = new Set([table]);
@@ -99,36 +94,6 @@ function accessProblems(sql: string, plan: string[]): string[] {
   return problems;
 }
 
-interface Captured {
-  sql: string;
-  args: unknown[];
-}
-/** Every statement run on the connection while `fn` runs, with its arguments (prepare and its statements wrapped). */
-async function capture(fn: () => Promise<unknown>): Promise<Captured[]> {
-  const out: Captured[] = [];
-  const original = sqlite.prepare.bind(sqlite);
-  const wrap = (sql: string) => {
-    const stmt = original(sql) as Database.Statement;
-    for (const method of ['run', 'get', 'all', 'iterate'] as const) {
-      const inner = (stmt[method] as (...a: unknown[]) => unknown).bind(stmt);
-      Object.defineProperty(stmt, method, {
-        value: (...args: unknown[]) => {
-          out.push({ sql, args });
-          return inner(...args);
-        },
-      });
-    }
-    return stmt;
-  };
-  sqlite.prepare = wrap as typeof sqlite.prepare;
-  try {
-    await fn();
-  } finally {
-    delete (sqlite as { prepare?: unknown }).prepare; // back to the prototype's
-  }
-  return out;
-}
-
 async function call<T = unknown>(channel: string, payload: unknown): Promise<T> {
   const r = await dispatch(host, admin, channel, payload);
   if (!r.ok) throw new Error(`${channel} refused: ${JSON.stringify(r.error)}`);
@@ -143,7 +108,7 @@ function plansOf(captured: Captured[]) {
     .filter((c) => !seen.has(c.sql) && seen.add(c.sql))
     .map((c) => {
       const args = c.args.length === 1 && c.args[0] !== null && typeof c.args[0] === 'object' ? c.args[0] : c.args;
-      return { sql: c.sql, plan: explain(c.sql, args as unknown[] | Record<string, unknown>) };
+      return { sql: c.sql, plan: explain(sqlite, c.sql, args as unknown[] | Record<string, unknown>) };
     });
 }
 
@@ -170,7 +135,7 @@ describe('query plans: the worklist', () => {
     for (const studies of [busy.slice(0, 1), busy, allStudies])
       for (const byCenter of [false, true]) {
         const sql = WORKLIST_SQL(studies.length, byCenter);
-        const plan = explain(sql, params(studies, byCenter));
+        const plan = explain(sqlite, sql, params(studies, byCenter));
         expect(accessProblems(sql, plan), `${studies.length} studies`).toEqual([]);
         const visits = linesOf(sql, plan, 'visits');
         expect(visits, plan.join('\n')).toHaveLength(1);
@@ -181,7 +146,7 @@ describe('query plans: the worklist', () => {
   });
 
   it('through the handler table: the worklist and its pending deviations read visits by index only', async () => {
-    const captured = await capture(() => call('visits.worklist', {}));
+    const captured = await capture(sqlite, () => call('visits.worklist', {}));
     const plans = plansOf(captured);
     expect(plans.filter((p) => /\bvisits\b/.test(p.sql)).length).toBeGreaterThanOrEqual(2);
     for (const p of plans) expect(accessProblems(p.sql, p.plan), p.sql).toEqual([]);
@@ -196,7 +161,7 @@ describe('query plans: the worklist', () => {
 describe('query plans: the overdue count', () => {
   it('whole site: a range of visits_overdue_idx by window end, covering (the table is never read)', () => {
     const sql = OVERDUE_COUNT_SQL(null);
-    const plan = explain(sql, [today]);
+    const plan = explain(sqlite, sql, [today]);
     expect(accessProblems(sql, plan)).toEqual([]);
     expect(linesOf(sql, plan, 'visits')).toEqual(['SEARCH v USING COVERING INDEX visits_overdue_idx (window_end<?)']);
   });
@@ -205,7 +170,7 @@ describe('query plans: the overdue count', () => {
   it('a list of studies: the same covering range, the studies filtered in the index', () => {
     for (const studies of [busy.slice(0, 1), busy, allStudies]) {
       const sql = OVERDUE_COUNT_SQL(studies.length);
-      const plan = explain(sql, [today, ...studies]);
+      const plan = explain(sqlite, sql, [today, ...studies]);
       expect(accessProblems(sql, plan)).toEqual([]);
       expect(linesOf(sql, plan, 'visits'), plan.join('\n')).toEqual([
         'SEARCH v USING COVERING INDEX visits_overdue_idx (window_end<?)',
@@ -214,7 +179,7 @@ describe('query plans: the overdue count', () => {
   });
 
   it('through the handler table', async () => {
-    const captured = await capture(() => call('visits.overdueCount', {}));
+    const captured = await capture(sqlite, () => call('visits.overdueCount', {}));
     const plans = plansOf(captured);
     expect(plans.length).toBeGreaterThan(0);
     for (const p of plans) expect(accessProblems(p.sql, p.plan), p.sql).toEqual([]);
@@ -227,7 +192,7 @@ describe('query plans: pending deviation decisions and the calendar', () => {
   it('pending deviations: visits_proposed_idx by study', () => {
     for (const studies of [busy.slice(0, 1), allStudies]) {
       const sql = PENDING_DEVIATIONS_SQL(studies.length);
-      const plan = explain(sql, studies);
+      const plan = explain(sqlite, sql, studies);
       expect(accessProblems(sql, plan)).toEqual([]);
       expect(linesOf(sql, plan, 'visits')).toEqual(['SEARCH v USING INDEX visits_proposed_idx (study_id=?)']);
     }
@@ -237,13 +202,13 @@ describe('query plans: pending deviation decisions and the calendar', () => {
     for (const byCenter of [false, true]) {
       const sql = CALENDAR_SQL(busy.length, byCenter);
       const month = today.slice(0, 7);
-      const plan = explain(sql, [...busy, `${month}-01`, `${month}-31`, ...(byCenter ? [ownCenter] : [])]);
+      const plan = explain(sqlite, sql, [...busy, `${month}-01`, `${month}-31`, ...(byCenter ? [ownCenter] : [])]);
       expect(accessProblems(sql, plan)).toEqual([]);
       expect(linesOf(sql, plan, 'visits')).toEqual([
         'SEARCH v USING INDEX visits_study_calendar_idx (study_id=? AND calendar_date>? AND calendar_date<?)',
       ]);
     }
-    const captured = await capture(() => call('visits.calendar', { month: today.slice(0, 7) }));
+    const captured = await capture(sqlite, () => call('visits.calendar', { month: today.slice(0, 7) }));
     for (const p of plansOf(captured)) expect(accessProblems(p.sql, p.plan), p.sql).toEqual([]);
   });
 });
@@ -256,7 +221,7 @@ describe('query plans: a subject’s visits, recording, the deviation log', () =
          ORDER BY window_start LIMIT 1`,
       )
       .get(today, busy[0]) as { id: number };
-    const captured = await capture(() => call('visits.forSubject', { subjectId: subject.id }));
+    const captured = await capture(sqlite, () => call('visits.forSubject', { subjectId: subject.id }));
     const plans = plansOf(captured);
     for (const p of plans) expect(accessProblems(p.sql, p.plan), p.sql).toEqual([]);
     const bySubject = plans.filter((p) => /"visits"\."subject_id"\s*=/.test(p.sql));
@@ -272,7 +237,9 @@ describe('query plans: a subject’s visits, recording, the deviation log', () =
          WHERE v.status = 'planned' AND v.window_start <= ? AND v.unscheduled = 0 ORDER BY v.window_start DESC LIMIT 1`,
       )
       .get(today) as { id: number };
-    const captured = await capture(() => call('visits.record', { id: visit.id, status: 'done', actualDate: today }));
+    const captured = await capture(sqlite, () =>
+      call('visits.record', { id: visit.id, status: 'done', actualDate: today }),
+    );
     const plans = plansOf(captured);
     expect(plans.length).toBeGreaterThan(2);
     for (const p of plans) expect(accessProblems(p.sql, p.plan), p.sql).toEqual([]);
@@ -293,7 +260,7 @@ describe('query plans: a subject’s visits, recording, the deviation log', () =
         id: number;
       }
     ).id;
-    const captured = await capture(async () => {
+    const captured = await capture(sqlite, async () => {
       await call('deviations.list', { studyId: study });
       await call('deviations.list', { studyId: study, from: '2025-01-01', to: today, category: 'visit_window' });
     });
