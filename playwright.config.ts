@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { SITE_TIME_ZONE } from './e2e/site-time';
 
 // Debian's Chromium: Playwright's own browser download is not reachable here (DESIGN.md).
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -12,7 +13,7 @@ export default defineConfig({
   outputDir: 'test-results',
   use: {
     locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
+    timezoneId: SITE_TIME_ZONE,
     viewport: { width: 1440, height: 900 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SITE_TIME_ZONE } from './site-time';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -30,7 +31,7 @@ async function startHost(dataDir: string, clockOffsetDays = 0): Promise<{ child:
       cwd: root,
       // the host runs in the browser's time zone (playwright.config.ts), as on a ward workstation where both are one
       // machine: "today" of the worklist is then the same day for both
-      env: { ...process.env, TZ: 'Asia/Shanghai' },
+      env: { ...process.env, TZ: SITE_TIME_ZONE },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -68,9 +68,10 @@ async function part(locator: Locator, testInfo: TestInfo, name: string): Promise
 
 /** The first Saturday after today ('YYYY-MM-DD'). */
 function nextSaturday(): string {
-  const d = new Date();
-  d.setDate(d.getDate() + ((6 - d.getDay() + 7) % 7 || 7));
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  // the site's today, as a calendar date; its weekday read in UTC (the date carries no time zone any more)
+  const d = new Date(`${daysAgo(0)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + ((6 - d.getUTCDay() + 7) % 7 || 7));
+  return d.toISOString().slice(0, 10);
 }
 
 async function pick(td: TrialDesk, scope: Locator, label: string, option: string): Promise<void> {

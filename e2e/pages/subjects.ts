@@ -3,6 +3,7 @@
  * and a subject's page in Chinese.
  */
 import { expect, type Browser, type Page } from '@playwright/test';
+import { siteDateOf } from '../site-time';
 import { apiFromPage } from './calls';
 import type { TrialDesk } from './trialdesk';
 
@@ -15,7 +16,7 @@ export async function api<T>(page: Page, channel: string, payload: unknown): Pro
 
 /** A calendar date `days` before today, as stored ('YYYY-MM-DD'); dates in the past keep the date rules simple. */
 export function daysAgo(days: number): string {
-  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+  return siteDateOf(Date.now() - days * 86_400_000);
 }
 
 /**
