@@ -41,7 +41,9 @@ test('first run, studies and centers, reasons, field errors, language remembered
     await expect(page.getByText('还没有研究项目')).toBeVisible();
     await expect(page.getByTestId('user-menu')).toContainText('李华');
     await expect(page.getByTestId('user-menu')).toContainText('管理员');
-    await expect(page.getByRole('menuitem', { name: /安全性/ })).toHaveAttribute('aria-disabled', 'true');
+    // an area still to come is shown, disabled (Excel exchange: the next issue)
+    await expect(page.getByRole('menuitem', { name: /Excel/ })).toHaveAttribute('aria-disabled', 'true');
+    await expect(page.getByRole('menuitem', { name: /安全性/ })).not.toHaveAttribute('aria-disabled', 'true');
     await shot(page, testInfo, '02-studies-empty');
   });
 

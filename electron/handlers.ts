@@ -31,6 +31,11 @@ import * as holidays from './core/visits/holidays';
 import * as schedules from './core/visits/schedule';
 import * as visits from './core/visits/visits';
 import * as worklist from './core/visits/worklist';
+import * as aes from './core/safety/aes';
+import * as ctcae from './core/safety/ctcae';
+import * as safetyLists from './core/safety/listing';
+import * as safetySettings from './core/safety/settings';
+import * as susars from './core/safety/susars';
 
 /** What a host keeps per window (desktop) or per browser session: who is signed in. */
 export interface Session {
@@ -90,6 +95,12 @@ const forSubject = (ctx: CallContext, subjectId: number) => studyAccess.assertSu
 /** A subject write, then the subject as the caller may see it. */
 const subjectView = (ctx: CallContext, id: number) => subjects.getSubject(ctx.db, me(ctx), id);
 const forVisit = (ctx: CallContext, visitId: number) => forSubject(ctx, visits.getVisitRow(ctx.db, visitId).subjectId);
+/** The subject of an AE, checked like the subject itself; returns the subject id. */
+const forAe = (ctx: CallContext, aeId: number) => {
+  const subjectId = aes.aeSubject(ctx.db, aeId);
+  forSubject(ctx, subjectId);
+  return subjectId;
+};
 /** A visit write, then the subject's visits. */
 const visitsView = (ctx: CallContext, subjectId: number) => visits.subjectVisits(ctx.db, subjectId);
 /** What a user who must change a temporary password may call until they have. */
@@ -477,6 +488,105 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
     run: (ctx, i) => (holidays.removeHoliday(ctx, i.date), holidays.listHolidays(ctx.db, Number(i.date.slice(0, 4)))),
   },
   'holidays.loadOfficial': { access: ['admin'], run: (ctx, i) => holidays.loadOfficialHolidays(ctx, i.year) },
+
+  // ---- adverse events, SAE clock, SUSARs, CTCAE, investigator sign-off (issue 6) ----
+  'ctcae.status': { access: ALL, run: (ctx) => ctcae.ctcaeStatus(ctx.db) },
+  'ctcae.load': {
+    access: ['admin'],
+    run: (ctx, i) => ctcae.loadCtcaeWorkbook(ctx, { fileName: i.fileName, bytes: Buffer.from(i.base64, 'base64') }),
+  },
+  'ctcae.search': { access: ALL, run: (ctx, q) => ctcae.searchCtcae(ctx.db, q) },
+  'ctcae.term': {
+    access: ALL,
+    run: (ctx, i) => {
+      const term = ctcae.getCtcaeTerm(ctx.db, i.meddraCode);
+      if (!term) throw new AppError('not_found', 'errors.notFound', { params: { entity: 'ctcae' } });
+      return term;
+    },
+  },
+  'safety.settings': {
+    access: ALL,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), safetySettings.getSafetySettings(ctx.db, i.studyId)),
+  },
+  'safety.updateSettings': {
+    access: STUDY_EDITORS,
+    run: (ctx, i) => (
+      forStudy(ctx, i.studyId),
+      safetySettings.updateSafetySettings(ctx, i),
+      safetySettings.getSafetySettings(ctx.db, i.studyId)
+    ),
+  },
+  'aes.forSubject': {
+    access: ALL,
+    run: (ctx, i) => (forSubject(ctx, i.subjectId), aes.subjectAes(ctx.db, ctx.now(), i.subjectId)),
+  },
+  'aes.get': { access: ALL, run: (ctx, i) => (forAe(ctx, i.id), aes.getAe(ctx.db, ctx.now(), i.id)) },
+  'aes.create': {
+    access: SITE_ROLES,
+    run: (ctx, i) => {
+      forSubject(ctx, i.subjectId);
+      const id = aes.createAe(ctx, i, me(ctx).role);
+      return aes.subjectAes(ctx.db, ctx.now(), i.subjectId, id);
+    },
+  },
+  'aes.update': {
+    access: SITE_ROLES,
+    run: (ctx, i) => {
+      const subjectId = forAe(ctx, i.id);
+      aes.updateAe(ctx, i, me(ctx).role);
+      return aes.subjectAes(ctx.db, ctx.now(), subjectId, i.id);
+    },
+  },
+  'aes.list': { access: ALL, run: (ctx, q) => (forStudy(ctx, q.studyId), safetyLists.listAes(ctx.db, ctx.now(), q)) },
+  'aes.counts': { access: ALL, run: (ctx, i) => (forStudy(ctx, i.studyId), safetyLists.aeCounts(ctx.db, i.studyId)) },
+  'aes.saeBoard': {
+    access: ALL,
+    run: (ctx, q) => {
+      if (q.studyId) forStudy(ctx, q.studyId);
+      const studies = q.studyId ? [q.studyId] : studyAccess.visibleStudyIds(ctx.db, me(ctx));
+      return safetyLists.saeBoard(ctx.db, ctx.now(), studies, q);
+    },
+  },
+  'aes.reportSae': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forAe(ctx, i.aeId), aes.reportSae(ctx, i), aes.getAe(ctx.db, ctx.now(), i.aeId)),
+  },
+  'aes.signOffQueue': {
+    access: SITE_ROLES,
+    run: (ctx, q) => {
+      if (q.studyId) forStudy(ctx, q.studyId);
+      const studies = q.studyId ? [q.studyId] : studyAccess.visibleStudyIds(ctx.db, me(ctx));
+      return safetyLists.signOffQueue(ctx.db, ctx.now(), studies, q);
+    },
+  },
+  'aes.sign': {
+    access: ['investigator'],
+    run: async (ctx, i) => {
+      for (const id of new Set(i.ids)) forAe(ctx, id);
+      return { signed: await aes.signAes(ctx, i) };
+    },
+  },
+  'susars.list': { access: ALL, run: (ctx, i) => (forStudy(ctx, i.studyId), susars.listSusars(ctx.db, i.studyId)) },
+  'susars.create': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), susars.getSusar(ctx.db, susars.createSusar(ctx, i))),
+  },
+  'susars.update': {
+    access: SITE_ROLES,
+    run: (ctx, i) => (
+      forStudy(ctx, susars.susarStudy(ctx.db, i.id)),
+      susars.updateSusar(ctx, i),
+      susars.getSusar(ctx.db, i.id)
+    ),
+  },
+  'susars.acknowledge': {
+    access: ['investigator'],
+    run: (ctx, i) => (
+      forStudy(ctx, susars.susarStudy(ctx.db, i.id)),
+      susars.acknowledgeSusar(ctx, i.id),
+      susars.getSusar(ctx.db, i.id)
+    ),
+  },
 };
 
 /** Audit events as the caller may read them: a monitor never sees personal fields, not even as old → new values. */

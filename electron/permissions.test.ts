@@ -99,6 +99,27 @@ const EXPECTED: Record<string, Expected> = {
   'holidays.save': ADMIN_ONLY,
   'holidays.remove': ADMIN_ONLY,
   'holidays.loadOfficial': ADMIN_ONLY,
+  // safety (issue 6): monitors read AEs, the SAE board, SUSAR reports; investigators sign and acknowledge
+  'ctcae.status': EVERYONE,
+  'ctcae.load': ADMIN_ONLY,
+  'ctcae.search': EVERYONE,
+  'ctcae.term': EVERYONE,
+  'safety.settings': EVERYONE,
+  'safety.updateSettings': EDITORS,
+  'aes.forSubject': EVERYONE,
+  'aes.get': EVERYONE,
+  'aes.create': EDITORS,
+  'aes.update': EDITORS,
+  'aes.list': EVERYONE,
+  'aes.counts': EVERYONE,
+  'aes.saeBoard': EVERYONE,
+  'aes.reportSae': EDITORS,
+  'aes.signOffQueue': EDITORS,
+  'aes.sign': ['investigator'],
+  'susars.list': EVERYONE,
+  'susars.create': EDITORS,
+  'susars.update': EDITORS,
+  'susars.acknowledge': ['investigator'],
 };
 
 /** Everything a monitor may call — reads and their own session only. Written out, not derived. */
@@ -129,6 +150,16 @@ const MONITOR_MAY: readonly string[] = [
   'visits.forSubject',
   'deviations.list',
   'holidays.list',
+  'ctcae.status',
+  'ctcae.search',
+  'ctcae.term',
+  'safety.settings',
+  'aes.forSubject',
+  'aes.get',
+  'aes.list',
+  'aes.counts',
+  'aes.saeBoard',
+  'susars.list',
 ];
 
 const mayCall = (e: Expected, role: Role | null): boolean =>
@@ -188,7 +219,7 @@ describe('permission matrix', () => {
     const monitorMay = channelNames.filter((c) => mayCall(EXPECTED[c] ?? [], 'monitor'));
     expect(monitorMay.sort()).toEqual([...MONITOR_MAY].sort());
     for (const c of channelNames.filter((c) =>
-      /\.(create|update|changeStatus|setActive|sign|restore|now|register|screen|enroll|recordConsent|updateSetup|approveConsentVersion|identificationList|save|record|remove|moveSubjects|addUnscheduled|resolveDeviation|correctStatusDate|loadOfficial)$/.test(
+      /\.(create|update|changeStatus|setActive|sign|restore|now|register|screen|enroll|recordConsent|updateSetup|approveConsentVersion|identificationList|save|record|remove|moveSubjects|addUnscheduled|resolveDeviation|correctStatusDate|loadOfficial|load|updateSettings|reportSae|acknowledge)$/.test(
         c,
       ),
     )) {
@@ -201,6 +232,7 @@ describe('permission matrix', () => {
       expect(EXPECTED[c], c).toEqual(ADMIN_ONLY);
     }
     expect(EXPECTED['signatures.sign']).toEqual(['investigator']);
+    expect(EXPECTED['aes.sign']).toEqual(['investigator']);
   });
 
   const cases = channelNames.flatMap((c) => [...roles, null].map((role) => [c, role] as const));

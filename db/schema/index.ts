@@ -4,3 +4,4 @@ export * from './studies';
 export * from './subjects';
 export * from './visits';
 export * from './vocabulary';
+export * from './safety';

@@ -64,3 +64,45 @@ export const deviationCategories = [
 export const deviationSeverities = ['major', 'minor'] as const;
 /** holiday: official day off; workday: a weekend day worked instead (调休上班). */
 export const holidayKinds = ['holiday', 'workday'] as const;
+
+/** Issue 6 — adverse events. How a study grades severity: CTCAE grade 1–5 (default) or SDTM AESEV. */
+export const aeSeverityScales = ['ctcae', 'aesev'] as const;
+/** SDTM AESEV (C66769) submission values. */
+export const aeSeverities = ['MILD', 'MODERATE', 'SEVERE'] as const;
+/** The seriousness criteria (SDTM AESDTH, AESLIFE, AESHOSP, AESDISAB, AESCONG, AESMIE). */
+export const seriousCriteria = [
+  'death',
+  'life_threatening',
+  'hospitalisation',
+  'disability',
+  'congenital_anomaly',
+  'medically_important',
+] as const;
+/** Causality to the study drug, the 5-point scale (no CDISC list); "related" = possibly, probably or definitely. */
+export const aeCausalities = ['not_related', 'unlikely', 'possibly', 'probably', 'definitely'] as const;
+export const relatedCausalities = ['possibly', 'probably', 'definitely'] as const;
+/** SDTM ACN (C66767): action taken with study treatment. */
+export const aeActions = [
+  'DOSE INCREASED',
+  'DOSE NOT CHANGED',
+  'DOSE RATE REDUCED',
+  'DOSE REDUCED',
+  'DRUG INTERRUPTED',
+  'DRUG WITHDRAWN',
+  'NOT APPLICABLE',
+  'UNKNOWN',
+] as const;
+/** SDTM OUT (C66768): outcome of the event. */
+export const aeOutcomes = [
+  'RECOVERED/RESOLVED',
+  'RECOVERING/RESOLVING',
+  'NOT RECOVERED/NOT RESOLVED',
+  'RECOVERED/RESOLVED WITH SEQUELAE',
+  'FATAL',
+  'UNKNOWN',
+] as const;
+/** How an SAE report went to the sponsor. */
+export const reportMethods = ['email', 'fax', 'edc', 'phone', 'other'] as const;
+/** The SAE reporting clock of one SAE (core/safety/clock.ts): due → overdue until the initial report is sent, then
+ * on_time or late. */
+export const saeClockStates = ['due', 'overdue', 'on_time', 'late'] as const;

@@ -72,6 +72,31 @@ import {
   type SubjectVisitsView,
   type Worklist,
 } from './visits';
+import {
+  aeListFilters,
+  createAeInput,
+  createSusarInput,
+  ctcaeLoadInput,
+  ctcaeSearchInput,
+  saeBoardInput,
+  saeReportInput,
+  safetySettingsInput,
+  signAesInput,
+  signOffQueueInput,
+  updateAeInput,
+  updateSusarInput,
+  type AeCounts,
+  type AeListResult,
+  type AeView,
+  type CtcaeLoadResult,
+  type CtcaeStatus,
+  type CtcaeTermView,
+  type SaeBoard,
+  type SafetySettingsView,
+  type SignOffRow,
+  type SubjectAesView,
+  type SusarView,
+} from './safety';
 
 export { studyPhases, studyStatuses, therapeuticAreas, centerStatuses };
 export type StudyPhase = (typeof studyPhases)[number];
@@ -360,13 +385,15 @@ export const contract = {
   // ---- electronic signatures (issue 3) ----
   'signatures.sign': channel<SignatureView>()(
     z.object({
-      entity: z.enum(['study', 'subject']),
+      entity: z.enum(['study', 'subject', 'adverse_event']),
       entityId: id,
-      meaning: z.enum(['protocol_version_approved', 'eligibility_confirmed']),
+      meaning: z.enum(['protocol_version_approved', 'eligibility_confirmed', 'ae_assessed']),
       password,
     }),
   ),
-  'signatures.forRecord': channel<SignatureView[]>()(z.object({ entity: z.enum(['study', 'subject']), entityId: id })),
+  'signatures.forRecord': channel<SignatureView[]>()(
+    z.object({ entity: z.enum(['study', 'subject', 'adverse_event']), entityId: id }),
+  ),
 
   // ---- audit trail viewer (issue 3) ----
   'audit.list': channel<AuditListResult>()(
@@ -414,6 +441,8 @@ export const contract = {
         'schedule_version',
         'visit',
         'deviation',
+        'adverse_event',
+        'susar_report',
       ]),
       entityId: z.string().max(40),
     }),
@@ -476,6 +505,39 @@ export const contract = {
   'holidays.loadOfficial': channel<{ added: number; updated: number; unchanged: number; available: number[] }>()(
     z.object({ year: z.number().int().min(2000).max(2100) }),
   ),
+
+  // ---- adverse events, SAE clock, SUSARs, CTCAE, investigator sign-off (issue 6) ----
+  /** the loaded CTCAE dictionary (0 terms: verbatim terms and grades 1–5 only) */
+  'ctcae.status': channel<CtcaeStatus>()(empty),
+  /** loads NCI's CTCAE v5.0 workbook (administrators); the same file again changes nothing */
+  'ctcae.load': channel<CtcaeLoadResult>()(ctcaeLoadInput),
+  /** the picker, as the user types: term, SOC or MedDRA code */
+  'ctcae.search': channel<CtcaeTermView[]>()(ctcaeSearchInput),
+  'ctcae.term': channel<CtcaeTermView>()(z.object({ meddraCode: z.string().trim().min(1).max(20) })),
+  /** the study's severity scale (CTCAE or AESEV) and SAE clock hours */
+  'safety.settings': channel<SafetySettingsView>()(z.object({ studyId: id })),
+  'safety.updateSettings': channel<SafetySettingsView>()(safetySettingsInput),
+  'aes.forSubject': channel<SubjectAesView>()(z.object({ subjectId: id })),
+  'aes.get': channel<AeView>()(z.object({ id })),
+  'aes.create': channel<SubjectAesView>()(createAeInput),
+  /** any change needs its reason and puts the AE back in the investigator's sign-off queue */
+  'aes.update': channel<SubjectAesView>()(updateAeInput),
+  /** the study AE listing with its filters */
+  'aes.list': channel<AeListResult>()(aeListFilters),
+  /** events and subjects by SOC and grade */
+  'aes.counts': channel<AeCounts>()(z.object({ studyId: id })),
+  /** serious AEs and their reporting clocks */
+  'aes.saeBoard': channel<SaeBoard>()(saeBoardInput),
+  /** the initial SAE report to the sponsor (first call) or a numbered follow-up */
+  'aes.reportSae': channel<AeView>()(saeReportInput),
+  'aes.signOffQueue': channel<SignOffRow[]>()(signOffQueueInput),
+  /** batch sign-off: one password entry, one "AE assessed" signature per AE, all or none */
+  'aes.sign': channel<{ signed: number }>()(signAesInput),
+  'susars.list': channel<SusarView[]>()(z.object({ studyId: id })),
+  'susars.create': channel<SusarView>()(createSusarInput),
+  'susars.update': channel<SusarView>()(updateSusarInput),
+  /** the investigator has read the SUSAR report */
+  'susars.acknowledge': channel<SusarView>()(z.object({ id })),
 } satisfies Record<string, Channel<z.ZodType, unknown>>;
 
 export type Contract = typeof contract;

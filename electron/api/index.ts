@@ -6,6 +6,7 @@ export * from './events';
 export * from './backup';
 export * from './subjects';
 export * from './visits';
+export * from './safety';
 export type { AuditEntry, Locale, Role } from './common';
 export { locales, roles } from './common';
 

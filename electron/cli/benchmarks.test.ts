@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bufferIo } from './io';
-import { percentile, resultsLine, runBench } from './benchmarks';
+import { CTCAE_WORKBOOK, percentile, resultsLine, runBench } from './benchmarks';
+
+/** the CTCAE figures need NCI's workbook (../shared/data): without it the bench skips them, saying so */
+const hasWorkbook = existsSync(CTCAE_WORKBOOK);
 
 describe('bench', () => {
   it('nearest-rank percentiles', () => {
@@ -20,6 +23,7 @@ describe('bench', () => {
       'seed.small',
       'seed.small.data',
       'seed.small.visits',
+      'seed.small.aes',
       'studies.list.p95',
       'studies.list.raw.p95',
       'studies.list.search.p95',
@@ -42,6 +46,24 @@ describe('bench', () => {
       'visits.overdueCount.coordinator.p95',
       'visits.record.p95',
       'visits.generate.1000x40',
+      ...(hasWorkbook ? ['ctcae.load', 'ctcae.load.unchanged', 'ctcae.search.p95', 'ctcae.search.raw.p95'] : []),
+      'aes.list.none.p95',
+      'aes.list.grade3.p95',
+      'aes.list.serious.p95',
+      'aes.list.relatedOngoing.p95',
+      'aes.list.unsigned.p95',
+      'aes.list.saeOverdue.p95',
+      'aes.list.search.p95',
+      'aes.list.raw.p95',
+      'aes.saeBoard.p95',
+      'aes.saeBoard.raw.p95',
+      'aes.saeBoard.study.p95',
+      'aes.saeBoard.study.raw.p95',
+      'aes.counts.p95',
+      'aes.counts.raw.p95',
+      'aes.signOffQueue.p95',
+      'aes.signOffQueue.raw.p95',
+      'aes.create.p95',
       'backup.small',
       'verify.small',
     ]);
@@ -59,7 +81,18 @@ describe('bench', () => {
       'visits.overdueCount.p95': 50,
       'visits.record.p95': 10,
       'visits.generate.1000x40': 1000,
+      ...(hasWorkbook ? { 'ctcae.load': 3000, 'ctcae.search.p95': 10 } : {}),
+      'aes.list.none.p95': 30,
+      'aes.list.grade3.p95': 30,
+      'aes.list.serious.p95': 30,
+      'aes.list.relatedOngoing.p95': 30,
+      'aes.list.unsigned.p95': 30,
+      'aes.list.saeOverdue.p95': 30,
+      'aes.list.search.p95': 30,
+      'aes.saeBoard.p95': 20,
+      'aes.saeBoard.study.p95': 20,
     });
+    if (!hasWorkbook) expect(io.stdout.join('\n')).toMatch(/ctcae\.\* +skipped: NCI's workbook is not at/);
     // lower is better for every time; the seed's visit count is the one figure that grows
     expect(results.filter((r) => r.better === 'higher').map((r) => r.name)).toEqual(['seed.small.visits']);
     expect(results.find((r) => r.name === 'seed.small.visits')).toMatchObject({ unit: 'rows' });
@@ -67,5 +100,5 @@ describe('bench', () => {
     expect(JSON.parse(line)).toEqual({ results });
     const folder = /temp folder (\S+)/.exec(io.stdout[0]!)![1]!;
     expect(existsSync(folder)).toBe(false);
-  });
+  }, 180_000); // a small seed, NCI's workbook loaded twice, 1,000 × 40 visits generated
 });

@@ -5,9 +5,12 @@
  * `dispatch` (as the renderer calls them), each read beside the same SQL run directly by better-sqlite3, so that the cost
  * of the table, validation and drizzle shows. Issue 5: the coordinator's worklist, the whole-site overdue count,
  * recording a visit, and generating the plans of 1,000 subjects on a 40-visit schedule, on the seed's 1.2 M visits.
+ * Issue 6: NCI's CTCAE workbook loaded into a fresh database, the CTCAE picker's search as the user types, the study AE
+ * listing with its filters, the SAE board, AE counts by SOC and grade, the sign-off queue and recording an AE, on the
+ * seed's 150,000 AEs.
  */
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type OpenedDatabase } from '../../db/open';
@@ -32,6 +35,9 @@ import { WORKLIST_SQL, worklistStudies } from '../core/visits/worklist';
 import { backupToFolder } from '../core/backup/backup';
 import { checkDatabase } from '../core/backup/checks';
 import type { CliIo } from './io';
+import type { AeFieldsInput, AeListResult, SaeBoard } from '../api';
+import { searchCtcae } from '../core/safety/ctcae';
+import { capture } from '../testing/query-plans';
 
 export interface BenchResult {
   name: string;
@@ -59,6 +65,16 @@ const SUBJECT_TARGETS = { list: 30, summary: 30, enroll: 10 } as const;
  * 1,000 subjects × 40 visits in one transaction, recording one visit with its audit event (p95)
  */
 const VISIT_TARGETS = { worklist: 30, overdue: 50, generate: 1000, record: 10 } as const;
+/**
+ * ms budgets of issue 6 (p95): the study AE listing with its filters, the SAE board, the CTCAE picker's search as the
+ * user types; loading NCI's CTCAE workbook into a database without a dictionary (one call)
+ */
+const SAFETY_TARGETS = { list: 30, board: 20, search: 10, load: 3000 } as const;
+/** NCI's CTCAE v5.0 workbook, beside the project (../shared/data, never in the repository) */
+export const CTCAE_WORKBOOK = path.resolve(
+  import.meta.dirname,
+  '../../../shared/data/ctcae/CTCAE_v5.0_2017-11-27.xlsx',
+);
 /** the password the bench gives the demo coordinator at first sign-in */
 const benchPassword = (password: string) => `${password}-bench`;
 
@@ -153,17 +169,31 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
     // rows written besides the subjects' numbers and the set-ups: studies, centers, subjects, consents, signatures,
     // visits, deviations, audit
     const rows =
-      w.studies + w.centers + w.subjects + w.consents + w.signatures + w.visits + w.deviations + w.auditEvents;
+      w.studies +
+      w.centers +
+      w.subjects +
+      w.consents +
+      w.signatures +
+      w.visits +
+      w.deviations +
+      w.aes +
+      w.saeReports +
+      w.aeSignatures +
+      w.auditEvents;
     io.out(
       `seed.${scale}            ${(seedTotal / 1000).toFixed(2)} s median of ${seeds.length} (plan ${(w.ms.plan / 1000).toFixed(3)} s, accounts/scrypt ` +
         `${(w.ms.accounts / 1000).toFixed(2)} s, data ${(seedData / 1000).toFixed(3)} s: ${w.studies} studies, ` +
         `${w.centers} centers, ${w.subjects} subjects, ${w.consents} consents, ${w.signatures} signatures, ` +
-        `${w.visits} visits, ${w.deviations} deviations, ${w.auditEvents} audit events, ` +
+        `${w.visits} visits, ${w.deviations} deviations, ${w.aes} AEs (${w.saes} serious, ${w.saeReports} SAE ` +
+        `reports, ${w.aeSignatures} AE signatures; ${(w.ms.aes / 1000).toFixed(2)} s of the data), ` +
+        `${w.auditEvents} audit events, ` +
         `${Math.round(rows / (seedData / 1000))} rows/s)`,
     );
     add({ name: `seed.${scale}`, value: seedTotal / 1000, unit: 's', better: 'lower' });
     add({ name: `seed.${scale}.data`, value: seedData / 1000, unit: 's', better: 'lower' });
     add({ name: `seed.${scale}.visits`, value: w.visits, unit: 'rows', better: 'higher' });
+    // issue 6: the AEs' share of the data time (planned and written, with their reports, signatures and audit events)
+    add({ name: `seed.${scale}.aes`, value: w.ms.aes / 1000, unit: 's', better: 'lower' });
 
     // --- the study screens, through the handler table, on the seeded file
     const { o, r } = last;
@@ -230,6 +260,16 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
 
     for (const r of await benchSubjects({ host, admin: session, baseDate: last.r.baseDate, n, io })) add(r);
     for (const r of await benchVisits({ host, admin: session, baseDate: last.r.baseDate, quick: opts.quick, n, io }))
+      add(r);
+    for (const r of await benchSafety({
+      host,
+      admin: session,
+      baseDate: last.r.baseDate,
+      quick: opts.quick,
+      n,
+      io,
+      dir,
+    }))
       add(r);
 
     // --- backup (online backup API, verified: integrity, foreign keys, audit chain) and verify of the seeded file
@@ -749,6 +789,271 @@ async function benchVisits(args: {
     target: VISIT_TARGETS.generate,
     better: 'lower',
   });
+  return results;
+}
+
+/**
+ * The safety screens (issue 6) on the seeded file, on the demo's own "today" (the seeded SAE clocks run on it):
+ * - NCI's CTCAE workbook loaded through 'ctcae.load' (base64, as the renderer sends it) into a fresh database set up
+ *   with its own administrator (untimed), then the same file again (nothing changes); then into the seeded file, where
+ *   the picker's search runs as the user types (successive prefixes of terms, a SOC and a MedDRA code);
+ * - the study AE listing on the study with the most AEs (the large seed's 5,000-subject study), with each filter of
+ *   the screen, as an administrator; the SAE board of every study and of that study; AE counts by SOC and grade; the
+ *   sign-off queue of every study — each beside the statements it runs replayed raw (captured at the connection);
+ * - recording AEs one by one as the demo coordinator (validation, the AE number, the audit event, the subject's AE log
+ *   returned).
+ * Without the workbook (../shared/data absent) the CTCAE figures are skipped with the reason printed.
+ */
+async function benchSafety(args: {
+  host: HostContext;
+  admin: Session;
+  baseDate: string;
+  quick: boolean;
+  n: (quick: number, full: number) => number;
+  io: CliIo;
+  dir: string;
+}): Promise<BenchResult[]> {
+  const { baseDate, n, io } = args;
+  const now = new Date(`${baseDate}T02:00:00.000Z`); // 10:00 in Beijing, as the visit screens
+  const host: HostContext = { ...args.host, now: () => now };
+  const sqlite = host.db.$client;
+  const results: BenchResult[] = [];
+  const call = async <T = unknown>(session: Session, channel: string, payload: unknown, on = host): Promise<T> => {
+    const res = await dispatch(on, session, channel, payload);
+    if (!res.ok) throw new Error(`${channel} failed: ${JSON.stringify(res.error)}`);
+    return res.value as T;
+  };
+  const admin: Session = { user: { ...args.admin.user! } };
+  /** the statements a call runs on adverse_events (and the tables around it), to replay raw */
+  const rawOf = async (session: Session, channel: string, payload: unknown) => {
+    const captured = (await capture(sqlite, () => call(session, channel, payload))).filter((c) =>
+      /\badverse_events\b/.test(c.sql),
+    );
+    const statements = captured.map((c) => ({ stmt: sqlite.prepare(c.sql), args: c.args }));
+    return () => {
+      for (const { stmt, args } of statements) stmt.all(...args);
+    };
+  };
+  const ratio = (a: number, b: number) => `×${(a / b).toFixed(1)}`;
+
+  // --- NCI's CTCAE workbook: a fresh database, then the seeded one
+  if (!existsSync(CTCAE_WORKBOOK)) {
+    io.out(`ctcae.*               skipped: NCI's workbook is not at ${CTCAE_WORKBOOK} (../shared/data absent)`);
+  } else {
+    const bytes = readFileSync(CTCAE_WORKBOOK);
+    const payload = { fileName: path.basename(CTCAE_WORKBOOK), base64: bytes.toString('base64') };
+    const loads: number[] = [];
+    const reloads: number[] = [];
+    for (let run = 0; run < (args.quick ? 1 : 3); run++) {
+      const fresh = await openDatabase(path.join(args.dir, `ctcae-${run}.sqlite`));
+      try {
+        const on: HostContext = { db: fresh.db, host: 'cli', version: 'bench', now: () => now };
+        const session: Session = { user: null };
+        await call(
+          session,
+          'auth.setup',
+          { username: 'ctcae-admin', displayName: 'bench', password: 'Dictionary-load-2026' },
+          on,
+        );
+        let t = performance.now();
+        const r = await call<{ terms: number; added: number }>(session, 'ctcae.load', payload, on);
+        loads.push(performance.now() - t);
+        if (r.terms !== 837 || r.added !== 837) throw new Error(`ctcae.load: ${r.terms} terms, ${r.added} added`);
+        t = performance.now();
+        const again = await call<{ added: number; updated: number }>(session, 'ctcae.load', payload, on);
+        reloads.push(performance.now() - t);
+        if (again.added + again.updated !== 0) throw new Error('ctcae.load: the same file again changed terms');
+      } finally {
+        fresh.close();
+      }
+    }
+    const loadMs = percentile(loads, 0.5);
+    const reloadMs = percentile(reloads, 0.5);
+    io.out(
+      `ctcae.load            ${fmt(loadMs)} median of ${loads.length} (${loads.map(fmt).join(', ')}) — NCI's workbook ` +
+        `(${(bytes.length / 1024).toFixed(0)} KiB, base64 through the handler table) into a database without a ` +
+        `dictionary: 837 terms; the same file again ${fmt(reloadMs)} (nothing changes)`,
+    );
+    results.push(
+      { name: 'ctcae.load', value: loadMs, unit: 'ms', target: SAFETY_TARGETS.load, better: 'lower' },
+      { name: 'ctcae.load.unchanged', value: reloadMs, unit: 'ms', better: 'lower' },
+    );
+
+    // the picker on the seeded file: what a user types, one letter at a time
+    await call(admin, 'ctcae.load', payload);
+    const typed = ['neutrophil', 'platelet c', 'febrile', 'anemia', 'infusion', 'alanine', 'investigations', '1002936'];
+    const queries = typed.flatMap((w) => Array.from({ length: w.length }, (_, i) => w.slice(0, i + 1)));
+    const rounds = n(3, 20);
+    const searchN = rounds * queries.length;
+    let found = 0;
+    for (const query of queries) found += (await call<unknown[]>(admin, 'ctcae.search', { query })).length;
+    const search = await sample(searchN, queries.length, (i) =>
+      call(admin, 'ctcae.search', { query: queries[i % queries.length]! }),
+    );
+    const parsed = queries.map((query) => parseInput(contract['ctcae.search'].input, { query }));
+    const direct = await sample(searchN, queries.length, (i) => searchCtcae(host.db, parsed[i % parsed.length]!));
+    const searchP95 = percentile(search, 0.95);
+    const directP95 = percentile(direct, 0.95);
+    io.out(
+      `ctcae.search          p95 ${fmt(searchP95)} (median ${fmt(percentile(search, 0.5))}), the service alone p95 ` +
+        `${fmt(directP95)}, ${ratio(searchP95, directP95)} — ${queries.length} prefixes typed ("n", "ne", "neu" … of ` +
+        `${typed.length} terms, a SOC and a code; ${found} terms shown in all), ${searchN} calls`,
+    );
+    results.push(
+      { name: 'ctcae.search.p95', value: searchP95, unit: 'ms', target: SAFETY_TARGETS.search, better: 'lower' },
+      { name: 'ctcae.search.raw.p95', value: directP95, unit: 'ms', better: 'lower' },
+    );
+  }
+
+  // --- the study AE listing on the study with the most AEs, each filter of the screen
+  const study = sqlite
+    .prepare(
+      'SELECT study_id AS id, count(*) AS n FROM adverse_events GROUP BY study_id ORDER BY n DESC, study_id LIMIT 1',
+    )
+    .get() as { id: number; n: number };
+  const filters: { name: string; label: string; payload: InputOf<'aes.list'> }[] = [
+    { name: 'none', label: 'no filter', payload: { studyId: study.id } },
+    { name: 'grade3', label: 'grade ≥ 3', payload: { studyId: study.id, gradeAtLeast3: true } },
+    { name: 'serious', label: 'serious', payload: { studyId: study.id, serious: true } },
+    {
+      name: 'relatedOngoing',
+      label: 'related + ongoing',
+      payload: { studyId: study.id, related: true, ongoing: true },
+    },
+    { name: 'unsigned', label: 'unsigned', payload: { studyId: study.id, unsigned: true } },
+    { name: 'saeOverdue', label: 'SAE overdue', payload: { studyId: study.id, saeOverdue: true } },
+    { name: 'search', label: 'search "neutro"', payload: { studyId: study.id, search: 'neutro' } },
+  ];
+  const listN = n(60, 300);
+  const lines: string[] = [];
+  const rawAll: number[] = [];
+  let worst = 0;
+  for (const f of filters) {
+    const first = await call<AeListResult>(admin, 'aes.list', f.payload);
+    const timed = await sample(listN, 10, () => call(admin, 'aes.list', f.payload));
+    const replay = await rawOf(admin, 'aes.list', f.payload);
+    const raw = await sample(listN, 10, replay);
+    rawAll.push(...raw);
+    const p95 = percentile(timed, 0.95);
+    worst = Math.max(worst, p95);
+    lines.push(`${f.label} ${fmt(p95)} (raw ${fmt(percentile(raw, 0.95))}, ${first.total} AEs)`);
+    results.push({
+      name: `aes.list.${f.name}.p95`,
+      value: p95,
+      unit: 'ms',
+      target: SAFETY_TARGETS.list,
+      better: 'lower',
+    });
+  }
+  const listRawP95 = percentile(rawAll, 0.95);
+  io.out(
+    `aes.list              worst p95 ${fmt(worst)}, raw SQL p95 ${fmt(listRawP95)} — study of ${study.n} AEs, ` +
+      `page of 50, administrator, ${listN} calls each: ${lines.join('; ')}`,
+  );
+  results.push({ name: 'aes.list.raw.p95', value: listRawP95, unit: 'ms', better: 'lower' });
+
+  // --- the SAE board: every study (administrator), one study
+  const boardN = n(60, 300);
+  for (const [suffix, payload, label] of [
+    ['', {}, 'every study'],
+    ['.study', { studyId: study.id }, 'the study'],
+  ] as const) {
+    const first = await call<SaeBoard>(admin, 'aes.saeBoard', payload);
+    const timed = await sample(boardN, 10, () => call(admin, 'aes.saeBoard', payload));
+    const raw = await sample(boardN, 10, await rawOf(admin, 'aes.saeBoard', payload));
+    const p95 = percentile(timed, 0.95);
+    const rawP95 = percentile(raw, 0.95);
+    io.out(
+      `aes.saeBoard${suffix.padEnd(10)} p95 ${fmt(p95)} (median ${fmt(percentile(timed, 0.5))}), raw SQL p95 ` +
+        `${fmt(rawP95)}, ${ratio(p95, rawP95)} — ${label}: ${first.open.length} open, ${first.recent.length} ` +
+        `reported in the last 30 days, ${boardN} calls`,
+    );
+    results.push(
+      { name: `aes.saeBoard${suffix}.p95`, value: p95, unit: 'ms', target: SAFETY_TARGETS.board, better: 'lower' },
+      { name: `aes.saeBoard${suffix}.raw.p95`, value: rawP95, unit: 'ms', better: 'lower' },
+    );
+  }
+
+  // --- counts by SOC and grade; the sign-off queue of every study
+  for (const [name, channel, payload, label] of [
+    ['aes.counts', 'aes.counts', { studyId: study.id }, `the study of ${study.n} AEs`],
+    ['aes.signOffQueue', 'aes.signOffQueue', {}, 'administrator, every study, 200 oldest'],
+  ] as const) {
+    const timed = await sample(n(40, 200), 10, () => call(admin, channel, payload));
+    const raw = await sample(n(40, 200), 10, await rawOf(admin, channel, payload));
+    const p95 = percentile(timed, 0.95);
+    const rawP95 = percentile(raw, 0.95);
+    io.out(
+      `${name.padEnd(21)} p95 ${fmt(p95)} (median ${fmt(percentile(timed, 0.5))}), raw SQL p95 ${fmt(rawP95)}, ` +
+        `${ratio(p95, rawP95)} — ${label}, ${timed.length} calls`,
+    );
+    results.push(
+      { name: `${name}.p95`, value: p95, unit: 'ms', better: 'lower' },
+      { name: `${name}.raw.p95`, value: rawP95, unit: 'ms', better: 'lower' },
+    );
+  }
+
+  // --- recording AEs one by one as the demo coordinator, on subjects of the study at our own center
+  const demo = DEMO_ACCOUNTS.find((a) => a.role === 'coordinator')!;
+  const coordinator: Session = { user: null };
+  const signedIn = await dispatch(host, coordinator, 'auth.login', {
+    username: demo.username,
+    password: benchPassword(demo.password),
+  });
+  if (!signedIn.ok) {
+    await call(coordinator, 'auth.login', { username: demo.username, password: demo.password });
+    await call(coordinator, 'auth.changePassword', {
+      currentPassword: demo.password,
+      newPassword: benchPassword(demo.password),
+    });
+  }
+  const assigned = (
+    sqlite.prepare('SELECT study_id AS id FROM user_studies WHERE user_id = ?').all(coordinator.user!.id) as {
+      id: number;
+    }[]
+  ).map((x) => x.id);
+  if (!assigned.includes(study.id))
+    await call(admin, 'users.assignStudies', {
+      id: coordinator.user!.id,
+      studyIds: [...assigned, study.id],
+      reason: 'bench',
+    });
+  const createN = n(20, 100);
+  const warmup = 3;
+  const subjects = sqlite
+    .prepare(
+      `SELECT s.id, s.first_consent_date AS consent FROM subjects s JOIN centers c ON c.id = s.center_id AND c.is_own = 1
+       WHERE s.study_id = ? AND s.first_consent_date <= ?
+       ORDER BY s.status != 'on_treatment', s.id LIMIT ?`,
+    )
+    .all(study.id, addDays(baseDate, -30), createN + warmup) as { id: number; consent: string }[];
+  const fields = (i: number): AeFieldsInput => ({
+    verbatimTerm: '中性粒细胞计数降低',
+    ctcaeCode: existsSync(CTCAE_WORKBOOK) ? '10029366' : null,
+    grade: 3,
+    startDate: addDays(baseDate, -(i % 20)),
+    endDate: null,
+    ongoing: true,
+    serious: false,
+    seriousCriteria: [],
+    action: 'DRUG INTERRUPTED',
+    treatment: '重组人粒细胞集落刺激因子（G-CSF）皮下注射',
+    outcome: 'NOT RECOVERED/NOT RESOLVED',
+  });
+  const create: number[] = [];
+  for (let i = 0; i < createN + warmup; i++) {
+    const subject = subjects[i % subjects.length]!;
+    const t = performance.now();
+    await call(coordinator, 'aes.create', { subjectId: subject.id, fields: fields(i) });
+    if (i >= warmup) create.push(performance.now() - t);
+  }
+  const createP95 = percentile(create, 0.95);
+  io.out(
+    `aes.create            p95 ${fmt(createP95)} (median ${fmt(percentile(create, 0.5))}) — ${create.length} AEs ` +
+      `recorded one by one by the coordinator on ${Math.min(subjects.length, createN + warmup)} subjects (rules, ` +
+      `CTCAE grade check, AE number, audit event, the subject's AE log returned)`,
+  );
+  results.push({ name: 'aes.create.p95', value: createP95, unit: 'ms', better: 'lower' });
   return results;
 }
 

@@ -20,6 +20,8 @@ export async function seedDemoCommand(file: string, scale: DemoScale, io: CliIo)
     io.out(
       `Seeded demo data (${r.scale}, as of ${r.baseDate}): ${r.studies} studies, ${r.centers} centers, ` +
         `${r.subjects} subjects (${r.consents} consents, ${r.signatures} eligibility signatures), ` +
+        `${r.visits} visits, ${r.aes} adverse events (${r.saes} serious, ${r.saeReports} SAE reports, ` +
+        `${r.aeSignatures} "AE assessed" signatures), ` +
         `${r.auditEvents} audit events (plan ${seconds(r.ms.plan)}, accounts ${seconds(r.ms.accounts)}, data ${seconds(r.ms.data)}).`,
     );
     if (r.accounts.length > 0) {

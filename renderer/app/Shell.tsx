@@ -28,6 +28,8 @@ import { DeviationsPage } from '../features/deviations/DeviationsPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { useOverdueCount } from '../features/visits/overdue';
 import { VisitsPage } from '../features/visits/VisitsPage';
+import { useSaeOverdueCount } from '../features/safety/overdue';
+import { SafetyPage } from '../features/safety/SafetyPage';
 import { useLock } from '../features/lock/LockGuard';
 import { Brand } from './Brand';
 import { useSession } from './session';
@@ -39,7 +41,7 @@ import { useSession } from './session';
 const areas: { key: string; icon: ReactNode; ready: boolean }[] = [
   { key: 'studies', icon: <ExperimentOutlined />, ready: true },
   { key: 'visits', icon: <CalendarOutlined />, ready: true },
-  { key: 'safety', icon: <AlertOutlined />, ready: false },
+  { key: 'safety', icon: <AlertOutlined />, ready: true },
   { key: 'deviations', icon: <ExceptionOutlined />, ready: true },
   { key: 'excel', icon: <FileExcelOutlined />, ready: false },
   { key: 'audit', icon: <AuditOutlined />, ready: true },
@@ -59,6 +61,8 @@ export function Shell() {
   const selected = areas.find((a) => pathname.startsWith(`/${a.key}`))?.key ?? 'studies';
   // visits whose window closed unrecorded: a badge on the visits area, asked again on every page change
   const overdue = useOverdueCount(user?.role === 'monitor' ? null : pathname);
+  // SAEs whose initial report to the sponsor is overdue: a badge on the safety area
+  const saesOverdue = useSaeOverdueCount(pathname);
 
   // system settings (backup and restore included) are for administrators only
   const visible = areas.filter(
@@ -86,6 +90,17 @@ export function Shell() {
           overflowCount={999}
           style={{ marginInlineStart: 8 }}
           data-testid="overdue-badge"
+        />
+      </span>
+    ) : a.key === 'safety' && saesOverdue ? (
+      <span>
+        {t(`nav.${a.key}`)}
+        <Badge
+          count={saesOverdue}
+          size="small"
+          overflowCount={999}
+          style={{ marginInlineStart: 8 }}
+          data-testid="sae-overdue-badge"
         />
       </span>
     ) : (
@@ -123,6 +138,7 @@ export function Shell() {
                 path="/visits"
                 element={user?.role === 'monitor' ? <Navigate to="/studies" replace /> : <VisitsPage />}
               />
+              <Route path="/safety" element={<SafetyPage />} />
               <Route path="/deviations" element={<DeviationsPage />} />
               <Route path="/audit" element={<AuditTrailPage />} />
               <Route

@@ -125,7 +125,7 @@ export function SignaturePanel({
   );
 }
 
-function SignModal({
+export function SignModal({
   open,
   meaningLabel,
   statement,

@@ -1,6 +1,8 @@
 import { subjectsEn } from './subjects.en';
 import { visitsEn } from './visits.en';
 import { schedulesEn } from './schedules.en';
+import { aesEn } from './aes.en';
+import { safetyEn } from './safety.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed from the Chinese file: a missing or extra key is a type error. */
@@ -216,6 +218,9 @@ const en: Messages = {
       record: 'Visit recorded',
       deviation_decision: 'Deviation decision',
       delete: 'Delete',
+      load: 'Load',
+      report: 'SAE report',
+      acknowledge: 'Acknowledged',
     },
   },
   entities: {
@@ -232,6 +237,10 @@ const en: Messages = {
     visit: 'Visit',
     deviation: 'Protocol deviation',
     holiday: 'Holiday',
+    adverse_event: 'Adverse event',
+    susar_report: 'SUSAR report',
+    ctcae: 'CTCAE dictionary',
+    safety_settings: 'Safety settings',
   },
   format: {
     date: 'D MMM YYYY',
@@ -257,10 +266,13 @@ const en: Messages = {
       protocol_version_approved: 'Protocol version approved for use at this site',
       eligibility_confirmed: 'Eligibility confirmed by the investigator',
       over_cap_enrollment_approved: 'Enrollment beyond the hard cap approved',
+      ae_assessed: 'AE assessed',
     },
     statements: {
       protocol_version_approved:
         'I confirm that I have reviewed protocol {{protocolNumber}} version {{protocolVersion}} ({{protocolVersionDate}}) and approve this version for use at this site. This electronic signature is the legally binding equivalent of my handwritten signature.',
+      ae_assessed:
+        'I confirm that I have assessed this adverse event (term, grade, dates, seriousness, causality to the study drug, expectedness, action taken and outcome). This electronic signature is the legally binding equivalent of my handwritten signature.',
     },
     title: 'Electronic signature',
     sign: 'Sign',
@@ -430,6 +442,8 @@ const en: Messages = {
   subjectsUi: subjectsEn,
   visitsUi: visitsEn,
   schedulesUi: schedulesEn,
+  aesUi: aesEn,
+  safetyUi: safetyEn,
   msg: {
     validation: {
       required: 'Required',
@@ -461,6 +475,10 @@ const en: Messages = {
       phone: 'Not a valid phone number',
       birthYear: 'Not a valid birth year',
       windowNegative: 'A window cannot be negative',
+      dateTime: 'Invalid date and time',
+      ctcaeGrade: 'CTCAE grades are 1–5',
+      nothingToSign: 'Choose the adverse events to sign',
+      ctcaeFileTooLarge: 'The file is larger than 20 MB: it is not NCI’s CTCAE v5.0 workbook (about 0.5 MB)',
       number: 'Enter a whole number of days',
       month: 'The month must be year-month',
       scheduleEmpty: 'A schedule needs at least one visit',
@@ -620,6 +638,64 @@ const en: Messages = {
     holidays: {
       noOfficialList:
         'No official holiday list for {{year}} is built in (built in: {{available}}); add the days by hand',
+    },
+    ctcae: {
+      fileTooLarge: 'The file is over 20 MB: not NCI’s CTCAE v5.0 workbook (about 0.5 MB)',
+      oldXls: 'This is an old Excel file (.xls): choose NCI’s CTCAE v5.0 workbook (.xlsx)',
+      notXlsx:
+        'This is not an Excel workbook (.xlsx): choose NCI’s CTCAE v5.0 workbook (renaming a CSV or other file to .xlsx does not make it one)',
+      damaged: 'The file is damaged or incomplete and cannot be read: download NCI’s CTCAE v5.0 workbook again',
+      noCleanCopySheet:
+        'This is not NCI’s CTCAE v5.0 workbook: the sheet “CTCAE v5.0 Clean Copy” is missing (sheets in the file: {{sheets}})',
+      wrongLayout:
+        'This is not NCI’s CTCAE v5.0 layout: in the sheet “CTCAE v5.0 Clean Copy”, row 1, column {{column}} should be “{{expected}}”, not “{{found}}”',
+      empty: 'The sheet “CTCAE v5.0 Clean Copy” holds no terms; nothing was loaded',
+      rowIncomplete:
+        'Row {{row}} has no “{{column}}”: every term needs its MedDRA code, SOC and CTCAE term; nothing was loaded',
+      badCode: 'Row {{row}}: the MedDRA code “{{value}}” is not a numeric code; nothing was loaded',
+      duplicateCode: 'Row {{row}}: MedDRA code {{code}} is already on row {{firstRow}}; nothing was loaded',
+      badCell: 'Row {{row}}, column {{column}} holds an Excel error value (such as #N/A): use NCI’s original file',
+      tooManyRows: 'The sheet has more than {{max}} terms: not NCI’s CTCAE v5.0 dictionary (837 terms)',
+    },
+    safety: {
+      gradeRequired: 'Choose the CTCAE grade',
+      severityRequired: 'Choose the severity (mild / moderate / severe)',
+      unknownTerm: 'The CTCAE dictionary has no term with MedDRA code {{code}}',
+      gradeNotDefined: '“{{term}}” has no grade {{grade}}; its grades: {{grades}}',
+      futureDate: 'The date cannot be after today',
+      futureTime: 'The time cannot be in the future',
+      beforeConsent:
+        'The start date is before informed consent ({{consent}}): a condition present before consent is medical history, not an adverse event',
+      endBeforeStart: 'The end date cannot be before the start date ({{start}})',
+      ongoingWithEnd: 'An ongoing adverse event has no end date',
+      endRequired: 'Enter the end date, or mark the event as ongoing',
+      criteriaRequired: 'A serious adverse event needs at least one seriousness criterion',
+      criteriaWithoutSerious: 'Seriousness criteria apply to serious adverse events only',
+      awarenessRequired: 'Enter when the investigator became aware (the reporting clock starts there)',
+      awarenessBeforeOnset: 'Awareness cannot be before the adverse event started ({{start}})',
+      grade5NeedsFatal: 'A grade 5 (death) event has outcome “fatal”',
+      fatalNeedsGrade5: 'An event with outcome “fatal” is grade 5',
+      fatalNeedsDeath: 'Outcome “fatal” needs the seriousness criterion “results in death”',
+      deathNeedsFatal: 'The criterion “results in death” needs outcome “fatal”',
+      fatalOngoing: 'A fatal event has ended: it cannot be ongoing (the end date is the date of death)',
+      investigatorOnly:
+        'Causality and expectedness are the investigator’s assessment: only an investigator enters or changes them',
+      visitNotSubject: 'The visit chosen is not this subject’s',
+      notSerious: 'Only serious adverse events are reported',
+      reportBeforeAwareness: 'A report cannot be sent before the investigator became aware',
+      followUpBeforePrevious: 'A follow-up report cannot be dated before the previous report (no. {{number}})',
+      notAssessable: 'The investigator has not assessed causality and expectedness yet: it cannot be signed',
+      notAssessableIn:
+        'AE-{{number}} of subject {{subject}} has no causality or expectedness yet: nothing in this batch was signed',
+      scaleInUse: '{{count}} adverse events are recorded in this study: the severity scale can no longer change',
+      ethicsBeforeReceived:
+        'The submission to the ethics committee cannot be before the report was received ({{date}})',
+      susarReferenceTaken: 'This sponsor reference is already logged for this study',
+      warnRecoveredOngoing: 'Outcome “recovered” but still marked ongoing',
+      warnEndedNotRecovered: 'An end date is given but the outcome is “not recovered”',
+      warnGrade4NotSerious: 'Grade 4 events are usually life-threatening: confirm whether this is serious',
+      warnSaeNotAssessed: 'Serious event waiting for the investigator’s causality and expectedness',
+      warnNoOutcome: 'No outcome yet',
     },
     client: {
       offline: 'Cannot reach TrialDesk: check that it is still running',

@@ -51,6 +51,7 @@ const MESSAGE_NAMESPACES = [
   'sae',
   'deviations',
   'holidays',
+  'ctcae',
   'excel',
   'import',
   'export',

@@ -1,6 +1,8 @@
 import { subjectsZh } from './subjects.zh-CN';
 import { visitsZh } from './visits.zh-CN';
 import { schedulesZh } from './schedules.zh-CN';
+import { aesZh } from './aes.zh-CN';
+import { safetyZh } from './safety.zh-CN';
 /**
  * Chinese, the default language. The English file is typed from this one, so a key missing there is a type error.
  * `msg` holds the message keys the server sends (errors, validation): the key test checks them against electron/.
@@ -215,6 +217,9 @@ const zhCN = {
       record: '访视记录',
       deviation_decision: '偏离确认/说明',
       delete: '删除',
+      load: '载入',
+      report: 'SAE 报告',
+      acknowledge: '已阅确认',
     },
   },
   entities: {
@@ -231,6 +236,10 @@ const zhCN = {
     visit: '访视',
     deviation: '方案偏离',
     holiday: '节假日',
+    adverse_event: '不良事件',
+    susar_report: 'SUSAR 报告',
+    ctcae: 'CTCAE 词典',
+    safety_settings: '安全性设置',
   },
   format: {
     date: 'YYYY-MM-DD',
@@ -256,10 +265,13 @@ const zhCN = {
       protocol_version_approved: '方案版本已批准在本中心使用',
       eligibility_confirmed: '研究者确认入组资格',
       over_cap_enrollment_approved: '研究者批准超限入组',
+      ae_assessed: '不良事件已评估',
     },
     statements: {
       protocol_version_approved:
         '本人确认：已审阅方案 {{protocolNumber}} 版本 {{protocolVersion}}（{{protocolVersionDate}}），批准该版本在本中心使用。本电子签名与本人手写签名具有同等法律效力。',
+      ae_assessed:
+        '本人确认：已评估此不良事件（术语、分级、日期、严重性、与研究药物的相关性、预期性、采取的措施和转归）。本电子签名与本人手写签名具有同等法律效力。',
     },
     title: '电子签名',
     sign: '签名',
@@ -422,6 +434,8 @@ const zhCN = {
   subjectsUi: subjectsZh,
   visitsUi: visitsZh,
   schedulesUi: schedulesZh,
+  aesUi: aesZh,
+  safetyUi: safetyZh,
   msg: {
     validation: {
       required: '必填',
@@ -453,6 +467,10 @@ const zhCN = {
       phone: '电话号码格式不正确',
       birthYear: '出生年份无效',
       windowNegative: '窗口天数不能为负数',
+      dateTime: '日期时间无效',
+      ctcaeGrade: 'CTCAE 分级为 1–5 级',
+      nothingToSign: '请选择要签署的不良事件',
+      ctcaeFileTooLarge: '文件超过 20 MB，不是 NCI 的 CTCAE v5.0 工作簿（原文件约 0.5 MB）',
       number: '请输入整数天数',
       month: '月份格式应为 年-月',
       scheduleEmpty: '访视计划至少需要一项访视',
@@ -608,6 +626,60 @@ const zhCN = {
     },
     holidays: {
       noOfficialList: '未内置 {{year}} 年的国务院放假安排（已内置：{{available}}），请手动添加',
+    },
+    ctcae: {
+      fileTooLarge: '文件超过 20 MB，不是 NCI 的 CTCAE v5.0 工作簿（原文件约 0.5 MB）',
+      oldXls: '这是旧版 Excel 文件（.xls）：请选择 NCI 发布的 CTCAE v5.0 工作簿（.xlsx）',
+      notXlsx:
+        '这不是 Excel 工作簿（.xlsx）：请选择 NCI 发布的 CTCAE v5.0 工作簿（把 CSV 等文件改成 .xlsx 扩展名无效）',
+      damaged: '文件已损坏或不完整，无法读取：请重新下载 NCI 的 CTCAE v5.0 工作簿后再载入',
+      noCleanCopySheet:
+        '这不是 NCI 的 CTCAE v5.0 工作簿：缺少工作表“CTCAE v5.0 Clean Copy”（文件中的工作表：{{sheets}}）',
+      wrongLayout:
+        '这不是 NCI 的 CTCAE v5.0 工作簿格式：工作表“CTCAE v5.0 Clean Copy”第 1 行 {{column}} 列的标题应为“{{expected}}”，实际为“{{found}}”',
+      empty: '工作表“CTCAE v5.0 Clean Copy”中没有术语，未载入任何内容',
+      rowIncomplete: '第 {{row}} 行缺少“{{column}}”：每个术语都须有 MedDRA 代码、SOC 和 CTCAE 术语，未载入任何内容',
+      badCode: '第 {{row}} 行的 MedDRA 代码“{{value}}”不是数字代码，未载入任何内容',
+      duplicateCode: '第 {{row}} 行的 MedDRA 代码 {{code}} 与第 {{firstRow}} 行重复，未载入任何内容',
+      badCell: '第 {{row}} 行 {{column}} 列是 Excel 错误值（如 #N/A）：请使用 NCI 的原始文件',
+      tooManyRows: '工作表的术语超过 {{max}} 个，不是 NCI 的 CTCAE v5.0 词典（共 837 个术语）',
+    },
+    safety: {
+      gradeRequired: '请选择 CTCAE 分级',
+      severityRequired: '请选择严重程度（轻度/中度/重度）',
+      unknownTerm: 'CTCAE 词典中没有 MedDRA 代码为 {{code}} 的术语',
+      gradeNotDefined: '“{{term}}”没有 {{grade}} 级定义，可选分级：{{grades}} 级',
+      futureDate: '日期不能晚于今天',
+      futureTime: '时间不能晚于现在',
+      beforeConsent:
+        '开始日期早于知情同意日期 {{consent}}：签署知情同意前已存在的情况属于既往病史/合并疾病，不作为不良事件记录',
+      endBeforeStart: '结束日期不能早于开始日期 {{start}}',
+      ongoingWithEnd: '标记为“持续”的不良事件不能有结束日期',
+      endRequired: '请填写结束日期，或标记为“持续”',
+      criteriaRequired: '严重不良事件须至少选择一项严重性标准',
+      criteriaWithoutSerious: '非严重不良事件不能选择严重性标准',
+      awarenessRequired: '严重不良事件须填写研究者获知时间（报告时限自此起算）',
+      awarenessBeforeOnset: '研究者获知时间不能早于不良事件开始日期 {{start}}',
+      grade5NeedsFatal: '5 级（死亡）不良事件的转归须为“死亡”',
+      fatalNeedsGrade5: '转归为“死亡”的不良事件须为 5 级',
+      fatalNeedsDeath: '转归为“死亡”时，严重性标准须包含“导致死亡”',
+      deathNeedsFatal: '选择“导致死亡”时，转归须为“死亡”',
+      fatalOngoing: '转归为“死亡”的不良事件已结束，不能标记为“持续”（结束日期即死亡日期）',
+      investigatorOnly: '相关性和预期性由研究者判断，只有研究者可以填写或修改',
+      visitNotSubject: '所选访视不属于该受试者',
+      notSerious: '只有严重不良事件需要报告',
+      reportBeforeAwareness: '报告时间不能早于研究者获知时间',
+      followUpBeforePrevious: '随访报告时间不能早于上一次报告（第 {{number}} 次）',
+      notAssessable: '研究者尚未填写相关性和预期性，不能签名',
+      notAssessableIn: '受试者 {{subject}} 的不良事件 AE-{{number}} 尚未填写相关性和预期性，本批次未签署任何记录',
+      scaleInUse: '本研究已记录 {{count}} 条不良事件，不能再更改严重程度分级标准',
+      ethicsBeforeReceived: '递交伦理委员会的日期不能早于收到日期 {{date}}',
+      susarReferenceTaken: '本研究已登记此申办者报告编号',
+      warnRecoveredOngoing: '转归为“已恢复”，但仍标记为“持续”',
+      warnEndedNotRecovered: '已填写结束日期，但转归为“未恢复”',
+      warnGrade4NotSerious: '4 级不良事件通常危及生命，请确认是否为严重不良事件',
+      warnSaeNotAssessed: '严重不良事件尚待研究者评估相关性和预期性',
+      warnNoOutcome: '尚未填写转归',
     },
     client: {
       offline: '无法连接到 TrialDesk 服务，请确认程序仍在运行',

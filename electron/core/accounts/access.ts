@@ -4,7 +4,16 @@
  * to it in the same transaction.
  */
 import { and, eq } from 'drizzle-orm';
-import { centers, deviations, scheduleVersions, subjects, userStudies, visits } from '../../../db/schema';
+import {
+  adverseEvents,
+  centers,
+  deviations,
+  scheduleVersions,
+  subjects,
+  susarReports,
+  userStudies,
+  visits,
+} from '../../../db/schema';
 import type { Role } from '../../api';
 import type { ParsedInputOf, StudyDetail } from '../../api/contract';
 import { recordAudit } from '../audit/audit';
@@ -100,9 +109,16 @@ export function createStudyAs(
 
 /** audit.forRecord: a study's or center's history follows the study; a user's history is for administrators (or the
  * user themself); settings history for administrators. */
-/** The study of a visit, deviation or schedule version (issue 5), or undefined for other kinds / unknown ids. */
+/** The study of a visit, deviation, schedule version (issue 5), AE or SUSAR report (issue 6), or undefined for other
+ * kinds. */
 function recordStudy(db: AppDb, entity: string, id: number): number | undefined {
-  const table = { visit: visits, deviation: deviations, schedule_version: scheduleVersions }[entity];
+  const table = {
+    visit: visits,
+    deviation: deviations,
+    schedule_version: scheduleVersions,
+    adverse_event: adverseEvents,
+    susar_report: susarReports,
+  }[entity];
   if (!table) return undefined;
   const row = db.select({ studyId: table.studyId }).from(table).where(eq(table.id, id)).get();
   if (!row) throw notFound(entity);

@@ -43,7 +43,11 @@ export interface AuditInput {
     | 'schedule'
     | 'record'
     | 'deviation_decision'
-    | 'delete';
+    | 'delete'
+    // safety (issue 6): the CTCAE dictionary loaded; an SAE report sent; a SUSAR report acknowledged
+    | 'load'
+    | 'report'
+    | 'acknowledge';
   entity:
     | 'study'
     | 'center'
@@ -57,7 +61,11 @@ export interface AuditInput {
     | 'schedule_version'
     | 'visit'
     | 'deviation'
-    | 'holiday';
+    | 'holiday'
+    | 'ctcae'
+    | 'safety_settings'
+    | 'adverse_event'
+    | 'susar_report';
   entityId: string | number;
   studyId?: number | null;
   /** the subject the event concerns (filters the trail by subject) */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,12 +6,25 @@ import { openDatabase, type OpenedDatabase } from '../../../db/open';
 import { centerFields, studyFields, type StudyDetail } from '../../api/contract';
 import { dispatch, type HostContext } from '../../handlers';
 import official from '../../../db/reference/holidays-cn.json' with { type: 'json' };
-import { subjects as subjectsTable } from '../../../db/schema';
+import { adverseEvents, subjects as subjectsTable } from '../../../db/schema';
+import { aeFields, type AeFieldsInput, type SubjectAesView } from '../../api';
 import { verifyAuditChain } from '../audit/audit';
-import { contentHash } from '../signatures/signatures';
+import { checkAe, type AeRow } from '../safety/aes';
+import { saeClockState } from '../safety/clock';
+import { loadCtcaeWorkbook } from '../safety/ctcae';
+import { safetySettingsOf } from '../safety/settings';
+import { aeSignedContent } from '../safety/signed-content';
+import { contentHash, signatureStates } from '../signatures/signatures';
+import type { AppDb } from '../context';
 import { syncSubjectVisits } from '../visits/visits';
 import { DEMO_HOLIDAY_YEAR, planDemo } from './plan';
 import { DEMO_ACCOUNTS, DemoSeedError, seedDemo, type SeedReport } from './seed';
+import { eq } from 'drizzle-orm';
+
+const WORKBOOK = path.resolve(import.meta.dirname, '../../../../shared/data/ctcae/CTCAE_v5.0_2017-11-27.xlsx');
+const hasWorkbook = existsSync(WORKBOOK);
+/** the demo's "today" during office hours in Beijing: every seeded AE is in the past */
+const SEED_NOW = new Date('2026-01-05T02:00:00.000Z');
 
 let dir: string;
 const open: OpenedDatabase[] = [];
@@ -117,9 +130,126 @@ const VISIT_RULES: Record<string, string> = {
      OR d.number != (SELECT count(*) FROM deviations e WHERE e.study_id = d.study_id AND e.id <= d.id)`,
 };
 
+/** The rules every seeded adverse event keeps (issue 6, core/safety/aes.ts), as SQL counting the rows that break them. */
+const AE_RULES: Record<string, string> = {
+  'an AE of a subject without consent, before consent, or after today': `SELECT count(*) AS n FROM adverse_events a
+     JOIN subjects s ON s.id = a.subject_id WHERE s.first_consent_date IS NULL OR a.start_date < s.first_consent_date
+       OR a.start_date > '2026-01-05' OR a.end_date > '2026-01-05' OR a.created_at > '2026-01-05T02'
+       OR a.updated_at > '2026-01-05T02' OR substr(a.created_at, 1, 10) < a.start_date`,
+  'an AE of another study or center than its subject': `SELECT count(*) AS n FROM adverse_events a
+     JOIN subjects s ON s.id = a.subject_id WHERE a.study_id != s.study_id OR a.center_id != s.center_id`,
+  'end date before start, or ongoing with an end date': `SELECT count(*) AS n FROM adverse_events
+     WHERE end_date < start_date OR (ongoing = 1) != (end_date IS NULL)`,
+  'grade 5, outcome FATAL and the death criterion not together': `SELECT count(*) AS n FROM adverse_events
+     WHERE (grade = 5 AND coalesce(outcome, '') != 'FATAL') OR (outcome = 'FATAL' AND grade IS NOT NULL AND grade != 5)
+       OR (outcome = 'FATAL') != EXISTS (SELECT 1 FROM json_each(serious_criteria) WHERE value = 'death')
+       OR (outcome = 'FATAL' AND ongoing = 1)`,
+  'serious without criteria, awareness or due instant (or the reverse)': `SELECT count(*) AS n FROM adverse_events
+     WHERE (serious = 1) != (json_array_length(serious_criteria) > 0) OR (serious = 1) != (awareness_at IS NOT NULL)
+       OR report_due_at IS NOT strftime('%Y-%m-%dT%H:%M:%fZ', awareness_at, '+24 hours')
+       OR substr(awareness_at, 1, 10) < start_date OR awareness_at > created_at`,
+  'a severity not on the study’s scale': `SELECT count(*) AS n FROM adverse_events a
+     LEFT JOIN safety_settings ss ON ss.study_id = a.study_id
+     WHERE (coalesce(ss.severity_scale, 'ctcae') = 'ctcae') != (a.grade IS NOT NULL) OR (a.grade IS NULL) = (a.severity IS NULL)`,
+  'related not as the causality, or half an assessment': `SELECT count(*) AS n FROM adverse_events
+     WHERE related != (coalesce(causality, '') IN ('possibly', 'probably', 'definitely'))
+       OR (causality IS NULL) != (expected IS NULL) OR (assessment_signed = 1 AND causality IS NULL)`,
+  'AE numbers not 1, 2, 3 … per subject in the order recorded': `SELECT count(*) AS n FROM adverse_events a
+     WHERE a.ae_number != (SELECT count(*) FROM adverse_events b WHERE b.subject_id = a.subject_id AND b.id <= a.id)`,
+  'a linked visit of another subject, or not done by then': `SELECT count(*) AS n FROM adverse_events a
+     JOIN visits v ON v.id = a.visit_id WHERE v.subject_id != a.subject_id OR v.status != 'done'
+       OR v.actual_date < a.start_date OR v.entered_at > a.created_at`,
+  'SAE reports out of order, or not as reported_at says': `SELECT count(*) AS n FROM adverse_events a
+     WHERE (a.reported_at IS NOT NULL) != EXISTS (SELECT 1 FROM sae_reports r WHERE r.ae_id = a.id)
+       OR (a.reported_at IS NOT NULL AND (a.serious = 0 OR a.reported_at != (SELECT sent_at FROM sae_reports r
+             WHERE r.ae_id = a.id AND r.number = 0) OR a.reported_at < a.awareness_at))
+       OR EXISTS (SELECT 1 FROM sae_reports r WHERE r.ae_id = a.id AND (r.number > 0 AND r.sent_at < (SELECT q.sent_at
+             FROM sae_reports q WHERE q.ae_id = a.id AND q.number = r.number - 1) OR r.created_at < r.sent_at
+             OR r.number >= (SELECT count(*) FROM sae_reports q WHERE q.ae_id = a.id)))`,
+  'an AE without its one create event, or a report or signature without its event': `SELECT count(*) AS n
+     FROM adverse_events a WHERE (SELECT count(*) FROM audit_events e WHERE e.entity = 'adverse_event'
+         AND e.entity_id = CAST(a.id AS TEXT) AND e.action = 'create' AND e.at = a.created_at
+         AND e.subject_id = a.subject_id AND e.study_id = a.study_id) != 1
+       OR (SELECT count(*) FROM sae_reports r WHERE r.ae_id = a.id) != (SELECT count(*) FROM audit_events e
+         WHERE e.entity = 'adverse_event' AND e.entity_id = CAST(a.id AS TEXT) AND e.action = 'report')
+       OR (SELECT count(*) FROM signatures g WHERE g.entity = 'adverse_event' AND g.entity_id = CAST(a.id AS TEXT))
+         != (SELECT count(*) FROM audit_events e WHERE e.entity = 'adverse_event'
+             AND e.entity_id = CAST(a.id AS TEXT) AND e.action = 'sign')`,
+  'a signed flag without a signature': `SELECT count(*) AS n FROM adverse_events a WHERE a.assessment_signed = 1
+     AND NOT EXISTS (SELECT 1 FROM signatures g WHERE g.entity = 'adverse_event' AND g.entity_id = CAST(a.id AS TEXT)
+                     AND g.meaning = 'ae_assessed')`,
+};
+
+/**
+ * Every seeded AE (or every `step`-th) through the AE service's own rules (checkAe, as an investigator, NCI's
+ * dictionary loaded): refused ones are listed; what the service derives (CTCAE term and SOC, related, due instant) must
+ * be what the seed stored. Returns the problems (none expected).
+ */
+function revalidate(db: AppDb, step = 1): string[] {
+  const ctx = { db, actor: { id: null, username: 'test' }, now: () => SEED_NOW };
+  const problems: string[] = [];
+  const all = db.select().from(adverseEvents).all();
+  for (let i = 0; i < all.length; i += step) {
+    const ae: AeRow = all[i]!;
+    const subject = db.select().from(subjectsTable).where(eq(subjectsTable.id, ae.subjectId)).get()!;
+    const input: AeFieldsInput = {
+      verbatimTerm: ae.verbatimTerm,
+      ctcaeCode: ae.ctcaeCode,
+      grade: ae.grade,
+      severity: ae.severity,
+      startDate: ae.startDate,
+      endDate: ae.endDate,
+      ongoing: ae.ongoing,
+      serious: ae.serious,
+      seriousCriteria: ae.seriousCriteria,
+      awarenessAt: ae.awarenessAt,
+      expected: ae.expected,
+      causality: ae.causality,
+      action: ae.action,
+      treatment: ae.treatment,
+      outcome: ae.outcome,
+      visitId: ae.visitId,
+      notes: ae.notes,
+    };
+    try {
+      const fields = aeFields.parse(input);
+      const d = checkAe(ctx, subject, safetySettingsOf(db, ae.studyId), 'investigator', fields, null);
+      const derived = { ctcaeTerm: d.ctcaeTerm, soc: d.soc, related: d.related, reportDueAt: d.reportDueAt };
+      const stored = { ctcaeTerm: ae.ctcaeTerm, soc: ae.soc, related: ae.related, reportDueAt: ae.reportDueAt };
+      if (JSON.stringify(derived) !== JSON.stringify(stored))
+        problems.push(`AE ${ae.id}: stored ${JSON.stringify(stored)}, service ${JSON.stringify(derived)}`);
+    } catch (err) {
+      problems.push(
+        `AE ${ae.id} refused: ${(err as Error).message} ${JSON.stringify((err as { fields?: unknown }).fields)}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The "AE assessed" flag of each AE is its latest signature's validity (the signature service's own check). */
+function signatureProblems(db: AppDb): string[] {
+  const all = db.select().from(adverseEvents).all();
+  const states = signatureStates(
+    db,
+    'adverse_event',
+    all.map((x) => x.id),
+    'ae_assessed',
+  );
+  return all
+    .filter((x) => (states.get(x.id) === 'valid') !== x.assessmentSigned)
+    .map((x) => `AE ${x.id}: flag ${x.assessmentSigned}, signature ${states.get(x.id)}`);
+}
+
+/** The SAE clock states at the demo's "today" that `keep` keeps. */
+const states = (o: OpenedDatabase, keep: (s: string) => boolean) =>
+  rows(o, 'SELECT report_due_at, reported_at FROM adverse_events WHERE serious = 1')
+    .map((r) => saeClockState(SEED_NOW, r.report_due_at as string, r.reported_at as string | null))
+    .filter(keep);
+
 function brokenRules(o: OpenedDatabase): Record<string, number> {
   return Object.fromEntries(
-    Object.entries({ ...SUBJECT_RULES, ...VISIT_RULES })
+    Object.entries({ ...SUBJECT_RULES, ...VISIT_RULES, ...AE_RULES })
       .map(([rule, sql]) => [rule, one(o, sql)] as const)
       .filter(([, n]) => n > 0),
   );
@@ -152,6 +282,9 @@ describe('seed-demo small', () => {
       'SELECT * FROM visits ORDER BY id',
       'SELECT * FROM deviations ORDER BY id',
       'SELECT * FROM holidays ORDER BY date',
+      'SELECT * FROM adverse_events ORDER BY id',
+      'SELECT * FROM sae_reports ORDER BY id',
+      'SELECT * FROM safety_settings ORDER BY study_id',
       'SELECT * FROM audit_events ORDER BY seq',
       'SELECT id, username, display_name, role, active, created_at, updated_at FROM users ORDER BY id',
     ]) {
@@ -175,7 +308,7 @@ describe('seed-demo small', () => {
     });
     expect(one(a, 'SELECT count(*) AS n FROM subjects')).toBe(report.subjects);
     expect(one(a, 'SELECT count(*) AS n FROM consents')).toBe(report.consents);
-    expect(one(a, 'SELECT count(*) AS n FROM signatures')).toBe(report.signatures);
+    expect(one(a, "SELECT count(*) AS n FROM signatures WHERE entity = 'subject'")).toBe(report.signatures);
     expect(report.accounts.map((x) => x.role)).toEqual(['admin', 'coordinator', 'investigator', 'monitor']);
     expect(report.centers).toBe(rows(a, 'SELECT id FROM centers').length);
     const chain = verifyAuditChain(a.db.$client);
@@ -295,6 +428,115 @@ describe('seed-demo small', () => {
     ]);
     expect(one(a, "SELECT count(*) AS n FROM visits WHERE status = 'cancelled' AND entered_by IS NOT NULL")).toBe(0);
   });
+
+  it('records 2.5 AEs per subject as the AE services would: the rules kept, each step in the audit trail', () => {
+    const plan = planDemo('small');
+    const n = report.aes;
+    expect(n).toBe(Math.round(2.5 * plan.subjects.length));
+    expect(one(a, 'SELECT count(*) AS n FROM adverse_events')).toBe(n);
+    expect(one(a, 'SELECT count(*) AS n FROM adverse_events WHERE serious = 1')).toBe(report.saes);
+    expect(one(a, 'SELECT count(*) AS n FROM sae_reports')).toBe(report.saeReports);
+    expect(one(a, "SELECT count(*) AS n FROM signatures WHERE entity = 'adverse_event'")).toBe(report.aeSignatures);
+    expect(brokenRules(a)).toEqual({});
+    // about 8 % serious; most assessed and signed, the recent ones not yet; a few signatures invalidated by an edit
+    expect(report.saes / n).toBeGreaterThan(0.04);
+    expect(report.saes / n).toBeLessThan(0.15);
+    const signed = one(a, 'SELECT count(*) AS n FROM adverse_events WHERE assessment_signed = 1');
+    expect(signed / n).toBeGreaterThan(0.75);
+    expect(signed / n).toBeLessThan(0.92);
+    expect(one(a, 'SELECT count(*) AS n FROM adverse_events WHERE causality IS NOT NULL') / n).toBeGreaterThan(0.85);
+    expect(
+      one(
+        a,
+        `SELECT count(*) AS n FROM adverse_events a WHERE a.assessment_signed = 0 AND EXISTS (SELECT 1 FROM signatures g
+         WHERE g.entity = 'adverse_event' AND g.entity_id = CAST(a.id AS TEXT))`,
+      ),
+    ).toBeGreaterThan(0);
+    expect(signatureProblems(a.db)).toEqual([]);
+    // every state of the SAE clock at the demo's "today", a SUSAR, follow-up reports
+    expect([...new Set(states(a, () => true))].sort()).toEqual(['due', 'late', 'on_time', 'overdue']);
+    expect(
+      one(a, 'SELECT count(*) AS n FROM adverse_events WHERE serious = 1 AND related = 1 AND expected = 0'),
+    ).toBeGreaterThan(0);
+    expect(one(a, 'SELECT count(*) AS n FROM sae_reports WHERE number > 0')).toBeGreaterThan(0);
+    // a study on the AESEV scale (its setting in the audit trail); CTCAE grades 1–4 elsewhere, in the terms' own grades
+    expect(rows(a, 'SELECT severity_scale FROM safety_settings')).toEqual([{ severity_scale: 'aesev' }]);
+    expect(
+      one(a, "SELECT count(*) AS n FROM audit_events WHERE entity = 'safety_settings' AND action = 'setting'"),
+    ).toBe(1);
+    expect(one(a, 'SELECT count(*) AS n FROM adverse_events WHERE severity IS NOT NULL')).toBeGreaterThan(0);
+    expect(
+      one(a, "SELECT count(*) AS n FROM adverse_events WHERE ctcae_term = 'Febrile neutropenia' AND grade < 3"),
+    ).toBe(0);
+    // who did what: the coordinator records and reports, the investigator records, assesses and signs
+    const actions = rows(
+      a,
+      "SELECT actor, action FROM audit_events WHERE entity = 'adverse_event' GROUP BY actor, action ORDER BY actor, action",
+    ).map((r) => `${String(r.actor)} ${String(r.action)}`);
+    expect(actions).toEqual([
+      'crc.li create',
+      'crc.li report',
+      'crc.li update',
+      'dr.zhang create',
+      'dr.zhang sign',
+      'dr.zhang update',
+    ]);
+    // each signature's stored content is what it hashes, and a valid one is the AE's content now
+    for (const g of rows(a, "SELECT * FROM signatures WHERE entity = 'adverse_event'"))
+      expect(contentHash(JSON.parse(g.content as string))).toBe(g.content_hash);
+    for (const ae of a.db.select().from(adverseEvents).where(eq(adverseEvents.assessmentSigned, true)).all()) {
+      const latest = rows(
+        a,
+        `SELECT content_hash FROM signatures WHERE entity = 'adverse_event' AND entity_id = '${ae.id}'
+         ORDER BY signed_at DESC, id DESC LIMIT 1`,
+      )[0]!;
+      expect(latest.content_hash).toBe(contentHash(aeSignedContent(ae)));
+    }
+  });
+
+  it.skipIf(!hasWorkbook)(
+    'AEs the AE service accepts: each re-validated by checkAe with NCI’s dictionary loaded, served by the handlers',
+    async () => {
+      // a copy of the seeded file, so that the dictionary's load stays out of the other tests' audit trail
+      const file = path.join(dir, 'a-ctcae.sqlite');
+      await a.db.$client.backup(file);
+      const c = await fresh('a-ctcae.sqlite');
+      const ctx = { db: c.db, actor: { id: 1, username: 'admin' }, now: () => SEED_NOW };
+      const loaded = await loadCtcaeWorkbook(ctx, { fileName: path.basename(WORKBOOK), bytes: readFileSync(WORKBOOK) });
+      expect(loaded.terms).toBe(837);
+      expect(revalidate(c.db)).toEqual([]);
+      const host: HostContext = { db: c.db, host: 'cli', version: 'test', now: () => SEED_NOW };
+      const session = {
+        user: { id: 1, username: 'admin', displayName: 'x', role: 'admin' as const, mustChangePassword: false },
+      };
+      const call = async <T>(channel: string, payload: unknown): Promise<T> => {
+        const r = await dispatch(host, session, channel, payload);
+        expect(r, channel).toMatchObject({ ok: true });
+        return (r as { value: T }).value;
+      };
+      for (const { id } of rows(c, 'SELECT DISTINCT subject_id AS id FROM adverse_events')) {
+        const log = await call<SubjectAesView>('aes.forSubject', { subjectId: id });
+        for (const ae of log.aes) {
+          const flag = one(c, `SELECT assessment_signed AS n FROM adverse_events WHERE id = ${ae.id}`);
+          expect(ae.signature === 'valid', `AE ${ae.id}`).toBe(flag === 1);
+          if (ae.sae) expect(ae.sae.dueAt).toBe(new Date(Date.parse(ae.sae.awarenessAt) + 86_400_000).toISOString());
+        }
+      }
+      const study = rows(c, 'SELECT study_id AS id FROM adverse_events GROUP BY study_id ORDER BY count(*) DESC')[0]!
+        .id;
+      const list = await call<{ total: number; rows: unknown[] }>('aes.list', { studyId: study, limit: 500 });
+      expect(list.total).toBe(one(c, `SELECT count(*) AS n FROM adverse_events WHERE study_id = ${Number(study)}`));
+      const board = await call<{ open: { clock: { state: string } }[] }>('aes.saeBoard', {});
+      expect(board.open.map((r) => r.clock.state).sort()).toEqual(
+        states(c, (s) => s === 'due' || s === 'overdue').sort(),
+      );
+      const counts = await call<{ totals: { total: number } }>('aes.counts', { studyId: study });
+      expect(counts.totals.total).toBe(list.total);
+      const queue = await call<unknown[]>('aes.signOffQueue', {});
+      expect(queue.length).toBe(one(c, 'SELECT count(*) AS n FROM adverse_events WHERE assessment_signed = 0'));
+    },
+    60_000,
+  );
 
   it('leaves nothing for the services to change: syncSubjectVisits on every seeded subject is a no-op', () => {
     const db = a.db;
@@ -484,8 +726,27 @@ describe('seed-demo large', () => {
     expect(overdue).toBeLessThan(500);
     // a guard against a pathological slowdown only: the seconds are a figure of npm run bench
     expect(r.ms.data).toBeLessThan(900_000);
+    // the AEs of issue 6: 150,000, about 8 % serious, a handful of SAEs open, most signed
+    expect(r.aes).toBe(150_000);
+    expect(one(o, 'SELECT count(*) AS n FROM adverse_events')).toBe(150_000);
+    expect(r.saes / r.aes).toBeGreaterThan(0.06);
+    expect(r.saes / r.aes).toBeLessThan(0.1);
+    const open = states(o, (s) => s === 'due' || s === 'overdue').length;
+    expect(open).toBeGreaterThan(5);
+    expect(open).toBeLessThan(100);
+    expect(states(o, (s) => s === 'late').length / r.saes).toBeLessThan(0.12);
+    const signed = one(o, 'SELECT count(*) AS n FROM adverse_events WHERE assessment_signed = 1') / r.aes;
+    expect(signed).toBeGreaterThan(0.8);
+    expect(signed).toBeLessThan(0.9);
     expect(brokenRules(o)).toEqual({});
     expect(verifyAuditChain(o.db.$client)).toMatchObject({ ok: true, events: r.auditEvents });
+    expect(signatureProblems(o.db)).toEqual([]);
+    if (hasWorkbook) {
+      // a sample through the AE service's rules, NCI's dictionary loaded
+      const ctx = { db: o.db, actor: { id: 1, username: 'admin' }, now: () => SEED_NOW };
+      await loadCtcaeWorkbook(ctx, { fileName: path.basename(WORKBOOK), bytes: readFileSync(WORKBOOK) });
+      expect(revalidate(o.db, 37)).toEqual([]);
+    }
     const statuses = rows(o, 'SELECT status, count(*) AS n FROM studies GROUP BY status').map((x) => x.status);
     expect(statuses).toHaveLength(7);
     expect(rows(o, 'PRAGMA foreign_key_check')).toEqual([]);

@@ -5,7 +5,8 @@
  * (recordAudit, the one hashing implementation), checked against the same rules as the services. Issue 5: the studies'
  * schedule versions, the official holidays, and each subject's visits — planned by the services' plan rule at each step
  * that changes a plan input, recorded by the demo coordinator as they happen (visits.ts simulates, visit-writer.ts
- * writes, in time order among the plan's events).
+ * writes, in time order among the plan's events). Issue 6: the subjects' adverse events — recorded, assessed, edited,
+ * reported (SAEs) and signed as the AE services do it (aes.ts plans, ae-writer.ts writes, in time order among the rest).
  */
 import { asc, count, eq } from 'drizzle-orm';
 import { type centers, studies, type subjects, users } from '../../../db/schema';
@@ -25,6 +26,8 @@ import { PERSONAL_FIELDS } from '../subjects/privacy';
 import { SUBJECT_FIELDS } from '../subjects/subjects';
 import { loadOfficialHolidays } from '../visits/holidays';
 import { visitWriter, type VisitCounts } from './visit-writer';
+import { aeWriter, type AeCounts } from './ae-writer';
+import { planAes, type AePlanOptions } from './aes';
 
 export interface DemoAccount {
   username: string;
@@ -87,13 +90,19 @@ export interface SeedReport {
   scheduleVersions: number;
   visits: number;
   deviations: number;
+  /** adverse events (issue 6), the serious ones, their SAE reports and the investigator's "AE assessed" signatures */
+  aes: number;
+  saes: number;
+  saeReports: number;
+  aeSignatures: number;
   /** audit events written by this seeding (accounts included) */
   auditEvents: number;
   /** accounts created now, with their passwords; empty when the database had accounts already */
   accounts: { username: string; role: Role; password: string }[];
   /** who the studies and centers are attributed to */
   actor: Actor;
-  ms: { plan: number; accounts: number; data: number };
+  /** data includes aes: planning and writing the adverse events (issue 6) */
+  ms: { plan: number; accounts: number; data: number; aes: number };
 }
 
 type StudyRow = typeof studies.$inferSelect;
@@ -121,7 +130,10 @@ function refuseIfNotEmpty(db: AppDb): void {
   }
 }
 
-export async function seedDemo(db: AppDb, opts: { scale: DemoScale; plan?: DemoPlan }): Promise<SeedReport> {
+export async function seedDemo(
+  db: AppDb,
+  opts: { scale: DemoScale; plan?: DemoPlan; /** the AEs' (default: planAes of the plan) */ aes?: AePlanOptions },
+): Promise<SeedReport> {
   refuseIfNotEmpty(db);
   const tPlan = performance.now();
   const plan = opts.plan ?? planDemo(opts.scale);
@@ -150,7 +162,7 @@ export async function seedDemo(db: AppDb, opts: { scale: DemoScale; plan?: DemoP
     actor = admin;
   }
   const t1 = performance.now();
-  const written = writePlan(db, plan, actor!);
+  const { aesMs, ...written } = writePlan(db, plan, actor!, opts.aes);
   if (created.length > 0) assignDemoStudies(db, plan, actor!);
   const t2 = performance.now();
   return {
@@ -160,7 +172,7 @@ export async function seedDemo(db: AppDb, opts: { scale: DemoScale; plan?: DemoP
     auditEvents: auditCount(db) - auditBefore,
     accounts: created,
     actor: actor!,
-    ms: { plan: t0 - tPlan, accounts: t1 - t0, data: t2 - t1 },
+    ms: { plan: t0 - tPlan, accounts: t1 - t0, data: t2 - t1, aes: aesMs.plan + aesMs.write },
   };
 }
 
@@ -178,10 +190,12 @@ function assignDemoStudies(db: AppDb, plan: DemoPlan, actor: Actor): void {
   }
 }
 
-type Written = Pick<SeedReport, 'studies' | 'centers' | 'subjects' | 'consents' | 'signatures'> & VisitCounts;
+type Written = Pick<SeedReport, 'studies' | 'centers' | 'subjects' | 'consents' | 'signatures'> &
+  VisitCounts &
+  AeCounts & { aesMs: ReturnType<typeof aeWriter>['ms'] };
 
 /** Applies the plan's events in one immediate transaction. Returns the numbers of rows written. */
-export function writePlan(db: AppDb, plan: DemoPlan, actor: Actor): Written {
+export function writePlan(db: AppDb, plan: DemoPlan, actor: Actor, aeOptions?: AePlanOptions): Written {
   const sqlite = db.$client;
   const insertStudy = sqlite.prepare(
     `INSERT INTO studies (protocol_number, title, short_title, sponsor, cro, phase, indication, therapeutic_area,
@@ -218,7 +232,16 @@ export function writePlan(db: AppDb, plan: DemoPlan, actor: Actor): Written {
   const studyRows: StudyRow[] = [];
   const centerRows: CenterRow[][] = plan.studies.map(() => []);
   const visits = visitWriter({ sqlite, plan, ctx, setClock: (t) => (clock = t), studyRows });
-  const subjectsOf = subjectWriter(db, plan, ctx, studyRows, centerRows, visits);
+  const aes = aeWriter({
+    sqlite,
+    plan,
+    ctx,
+    setClock: (t) => (clock = t),
+    studyRows,
+    visits,
+    planned: () => planAes(plan, aeOptions),
+  });
+  const subjectsOf = subjectWriter(db, plan, ctx, studyRows, centerRows, visits, aes);
 
   const apply = (e: DemoEvent) => {
     clock = e.at;
@@ -352,18 +375,21 @@ export function writePlan(db: AppDb, plan: DemoPlan, actor: Actor): Written {
     }
   };
 
-  // a large seed writes about a GB of table and index pages in one transaction: a page cache that holds them for the
-  // duration (default 2 MB), so that the index pages are not spilled to the WAL and read back again and again
+  // a large seed writes about 1.4 GB of table and index pages in one transaction (1 GB before the AEs of issue 6): a
+  // page cache that holds them for the duration (default 2 MB), so that the index pages are not spilled to the WAL and
+  // read back again and again
   const cacheSize = sqlite.pragma('cache_size', { simple: true }) as number;
-  sqlite.pragma(`cache_size = ${plan.scale === 'large' ? -1_048_576 : -262_144}`);
+  sqlite.pragma(`cache_size = ${plan.scale === 'large' ? -2_097_152 : -262_144}`);
   try {
     sqlite
       .transaction(() => {
         refuseIfNotEmpty(db); // again, inside the write lock
         for (const e of plan.events) {
+          aes.until(e.at); // the subjects' adverse events recorded before it (each after the visits before it)
           visits.until(e.at); // the subjects' visits recorded before it
           apply(e);
         }
+        aes.finish();
         visits.finish();
         subjectsOf.finish();
       })
@@ -376,6 +402,8 @@ export function writePlan(db: AppDb, plan: DemoPlan, actor: Actor): Written {
     centers: centerRows.reduce((n, list) => n + list.length, 0),
     ...subjectsOf.counts,
     ...visits.counts,
+    ...aes.counts,
+    aesMs: aes.ms,
   };
 }
 
@@ -395,6 +423,7 @@ function subjectWriter(
   studyRows: readonly StudyRow[],
   centerRows: readonly CenterRow[][],
   visits: ReturnType<typeof visitWriter>,
+  aes: ReturnType<typeof aeWriter>,
 ) {
   const sqlite = db.$client;
   const insertSetup = sqlite.prepare(
@@ -620,6 +649,7 @@ function subjectWriter(
         state[k] = { status: 'screening', date: row.firstConsentDate ?? '0000-00-00' };
         claim(x, 'screening', x.screeningNumber, row.id, at);
         visits.start(k, row);
+        aes.start(k, row);
         const registered = { ...row, subjectNumber: null, arm: null };
         recordAudit(ctx, {
           action: 'create',

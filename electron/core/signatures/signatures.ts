@@ -7,16 +7,19 @@
  */
 import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { signatures, studies, subjects, users } from '../../../db/schema';
+import { adverseEvents, signatures, studies, subjects, users } from '../../../db/schema';
 import type { SignatureView } from '../../api/contract';
 import { verifyPassword } from '../accounts/passwords';
 import { recordAudit } from '../audit/audit';
 import type { AppDb, ServiceContext, Tx } from '../context';
 import { AppError, fieldError, notFound } from '../errors';
+import { aeSignedContent } from '../safety/signed-content';
 
 /** What a record kind gives the signature service: the content a signature vouches for, and the record's study. */
 export interface SignedRecord {
   studyId: number | null;
+  /** the subject the record belongs to (the audit event of the signature is filed under it) */
+  subjectId?: number | null;
   content: Record<string, unknown>;
 }
 interface Signable {
@@ -60,6 +63,20 @@ export const signables = {
       if (meaning === 'eligibility_confirmed')
         tx.update(subjects).set({ eligibilityConfirmed: true }).where(eq(subjects.id, id)).run();
     },
+  },
+  adverse_event: {
+    meanings: ['ae_assessed'],
+    load: (db, id) => {
+      const ae = db.select().from(adverseEvents).where(eq(adverseEvents.id, id)).get();
+      if (!ae) throw notFound('adverse_event');
+      // the investigator's assessment is what is signed: it must be there
+      if (ae.causality === null || ae.expected === null)
+        throw fieldError('validation', 'entityId', 'safety.notAssessable');
+      return { studyId: ae.studyId, subjectId: ae.subjectId, content: aeSignedContent(ae) };
+    },
+    // the AE leaves the sign-off queue (core/safety/aes.ts clears the flag when the signed content changes)
+    onSigned: (tx, id) =>
+      tx.update(adverseEvents).set({ assessmentSigned: true }).where(eq(adverseEvents.id, id)).run(),
   },
 } as const satisfies Record<string, Signable>;
 
@@ -166,7 +183,7 @@ export function writeSignature(
 ): number {
   assertSignable(entity, meaning);
   // read inside the write lock: what is hashed is what is in the database now
-  const record = signables[entity].load(ctx.db, entityId);
+  const record: SignedRecord = signables[entity].load(ctx.db, entityId);
   const hash = contentHash(record.content);
   const row = tx
     .insert(signatures)
@@ -189,7 +206,7 @@ export function writeSignature(
     entity,
     entityId,
     studyId: record.studyId,
-    subjectId: entity === 'subject' ? entityId : null,
+    subjectId: entity === 'subject' ? entityId : (record.subjectId ?? null),
     changes: {
       meaning: [null, meaning],
       signerName: [null, signer.displayName],

@@ -36,8 +36,12 @@ const RECORD_KINDS = [
   'subject',
   'visit',
   'deviation',
+  'adverse_event',
+  'susar_report',
   'schedule_version',
   'holiday',
+  'ctcae',
+  'safety_settings',
   'user',
   'setting',
 ] as const;
@@ -55,6 +59,10 @@ const ACTIONS = [
   'schedule',
   'record',
   'deviation_decision',
+  // safety (issue 6)
+  'report',
+  'acknowledge',
+  'load',
 ] as const;
 const PAGE_SIZE = 50;
 

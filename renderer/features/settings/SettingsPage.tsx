@@ -29,6 +29,7 @@ import { useSession } from '../../app/session';
 import { ErrorState } from '../../components/ErrorState';
 import { applyFieldErrors, clearErrorsOnChange, translateError } from '../../components/formErrors';
 import { formatDateTime } from '../../i18n/format';
+import { CtcaeCard } from './CtcaeCard';
 import { HolidaysCard } from './HolidaysCard';
 
 type SettingsForm = InputOf<'settings.update'>;
@@ -67,6 +68,7 @@ export function SettingsPage() {
         settings.data && <SettingsCard initial={settings.data} onSaved={settings.reload} />
       )}
       <HolidaysCard />
+      <CtcaeCard />
       <BackupCard />
     </div>
   );

@@ -19,12 +19,15 @@ interface StatusValues {
 export function StatusChangeModal({
   subject,
   to,
+  initial,
   onClose,
   onSaved,
 }: {
   subject: SubjectDetail;
   /** the move asked for; null: closed */
   to: StatusMove | null;
+  /** prefilled values (e.g. "withdrawn – death" offered after a fatal adverse event, on the date of death) */
+  initial?: { date?: string | null; withdrawalReason?: WithdrawalReason };
   onClose: () => void;
   onSaved: (subject: SubjectDetail) => void;
 }) {
@@ -73,7 +76,7 @@ export function StatusChangeModal({
         name="status-change"
         layout="vertical"
         preserve={false}
-        initialValues={{ date: today() }}
+        initialValues={{ date: initial?.date ?? today(), withdrawalReason: initial?.withdrawalReason }}
         onValuesChange={clearChangedErrors(form)}
         onFinish={(v) => {
           if (to) void finish({ ...v, to });

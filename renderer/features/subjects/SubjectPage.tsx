@@ -27,7 +27,7 @@ import {
 } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import {
   activeSubjectStatuses,
   changeSubjectStatusInput,
@@ -53,6 +53,7 @@ import { StatusChangeModal, type StatusMove } from './StatusChangeModal';
 import { SubjectFlags } from './SubjectsPanel';
 import { SubjectHistory } from './SubjectHistory';
 import { SubjectVisitsPanel } from '../visits/SubjectVisitsPanel';
+import { SubjectAesPanel } from '../aes/SubjectAesPanel';
 
 /** The moves subjects.changeStatus takes; which of them this subject may make now, the server says (nextStatuses). */
 const statusMoves: readonly string[] = changeSubjectStatusInput.shape.to.options;
@@ -125,6 +126,7 @@ function SubjectView({
   const { message } = App.useApp();
   const { canEdit } = useSubjectRoles();
   const [dialog, setDialog] = useState<Dialog>(null);
+  const tabParam = useSearchParams()[0].get('tab');
   const center = study.centers.find((c) => c.id === subject.centerId);
   const number = subject.subjectNumber ?? subject.screeningNumber;
 
@@ -269,13 +271,18 @@ function SubjectView({
       <div className="td-panel">
         <Tabs
           destroyOnHidden
-          // an enrolled subject's page is about its visits
-          defaultActiveKey={subject.enrollmentDate ? 'visits' : 'screening'}
+          // an enrolled subject's page is about its visits; ?tab=aes opens its adverse events (links from elsewhere)
+          defaultActiveKey={tabParam ?? (subject.enrollmentDate ? 'visits' : 'screening')}
           items={[
             {
               key: 'visits',
               label: t('visitsUi.subject.tab'),
               children: <SubjectVisitsPanel subject={subject} refresh={refresh} />,
+            },
+            {
+              key: 'aes',
+              label: t('aesUi.subject.tab'),
+              children: <SubjectAesPanel subject={subject} refresh={refresh} onSubjectChanged={onChanged} />,
             },
             {
               key: 'screening',

@@ -10,6 +10,7 @@ import { SubjectSetupPanel } from './SubjectSetupPanel';
 import { SubjectsPanel } from './SubjectsPanel';
 import { DeviationLog } from '../deviations/DeviationLog';
 import { SchedulePanel } from '../schedules/SchedulePanel';
+import { StudyAesPanel } from '../safety/StudyAesPanel';
 
 /** The subject tabs of a study's page. The identification list and the set-up are for site roles only. */
 export function useSubjectTabs(study: StudyDetail): NonNullable<TabsProps['items']> {
@@ -36,6 +37,7 @@ export function useSubjectTabs(study: StudyDetail): NonNullable<TabsProps['items
     { key: 'consent', label: t('subjectsUi.tabs.consent'), children: <ConsentPanel study={study} /> },
     { key: 'schedule', label: t('schedulesUi.tabs.schedule'), children: <SchedulePanel study={study} /> },
     { key: 'deviations', label: t('schedulesUi.tabs.deviations'), children: <DeviationLog study={study} /> },
+    { key: 'aes', label: t('safetyUi.aes.tab'), children: <StudyAesPanel study={study} /> },
     ...(siteRole
       ? [{ key: 'setup', label: t('subjectsUi.tabs.setup'), children: <SubjectSetupPanel study={study} /> }]
       : []),
