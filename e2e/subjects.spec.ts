@@ -157,7 +157,7 @@ test('subjects: register, screen, fail, enroll to target and cap, override, sign
   page,
   browser,
 }, testInfo) => {
-  test.setTimeout(360_000);
+  test.setTimeout(540_000);
   const td = new TrialDesk(page);
   let ids: Ids = { studyId: 0, ownCenterId: 0, otherCenterId: 0, consentV1: 0 };
 
