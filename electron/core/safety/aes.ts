@@ -87,7 +87,11 @@ export function checkAe(
   }
   if (f.ctcaeCode) {
     const term = ctx.db.select().from(ctcaeTerms).where(eq(ctcaeTerms.meddraCode, f.ctcaeCode)).get();
-    if (!term) refuse('ctcaeCode', 'safety.unknownTerm', { code: f.ctcaeCode });
+    if (!term && before?.ctcaeCode === f.ctcaeCode) {
+      // an AE coded elsewhere (seeded, imported) edited before this installation loaded the dictionary: its term stays
+      ctcaeTerm = before.ctcaeTerm;
+      soc = before.soc;
+    } else if (!term) refuse('ctcaeCode', 'safety.unknownTerm', { code: f.ctcaeCode });
     else {
       ctcaeTerm = term.term;
       soc = term.soc;

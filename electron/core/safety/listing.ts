@@ -157,13 +157,15 @@ FROM adverse_events a JOIN subjects s ON s.id = a.subject_id JOIN studies st ON 
 export const SAE_OPEN_SQL = (studies: number | null) => `SELECT ${BOARD_COLUMNS}
 WHERE a.serious = 1 AND a.reported_at IS NULL${studies === null ? '' : ` AND a.study_id IN (${placeholders(studies)})`}
 ORDER BY a.report_due_at`;
+/** The board lists at most this many recently reported SAEs (the latest): it is a board, not the SAE listing. */
+export const SAE_RECENT_LIMIT = 200;
 /** Serious AEs reported since a given instant (adverse_events_sae_reported_idx), latest first. */
 export const SAE_RECENT_SQL = (studies: number | null) => `SELECT ${BOARD_COLUMNS}
 WHERE a.serious = 1 AND a.reported_at IS NOT NULL AND a.reported_at >= ?${
   // "+": the study list filters inside the reported index; without it the planner walks the study's every AE
   studies === null ? '' : ` AND +a.study_id IN (${placeholders(studies)})`
 }
-ORDER BY a.reported_at DESC`;
+ORDER BY a.reported_at DESC LIMIT ${SAE_RECENT_LIMIT}`;
 
 /** The SAE board of the studies given (null = every study). */
 export function saeBoard(
