@@ -8,12 +8,11 @@
  * Each AE is checked against the rules of the AE service before it is written.
  */
 import type Database from 'better-sqlite3';
-import { recordAudit, type Changes } from '../audit/audit';
+import { recordAudit } from '../audit/audit';
 import type { ServiceContext } from '../context';
-import { AE_FIELDS } from '../safety/aes';
+import { aeChanges } from '../safety/aes';
 import { aeSignedContent, SIGNED_AE_FIELDS } from '../safety/signed-content';
 import { canonicalJson, contentHash } from '../signatures/signatures';
-import { diff } from '../audit/audit';
 import { planAes, type DemoAe, type DemoAeEvent, type DemoAeState, type DemoAes } from './aes';
 import type { DemoPlan } from './plan';
 
@@ -27,19 +26,6 @@ export interface AeCounts {
 }
 
 type Row = DemoAeState & { aeNumber: number; visitId: number | null };
-
-/** The audit changes of an AE as core/safety/aes.ts records them (the criteria list compared by value). */
-function aeChanges(before: Row | null, after: Row): Changes {
-  const changes = diff(
-    before,
-    after,
-    AE_FIELDS.filter((f) => f !== 'seriousCriteria'),
-  );
-  const oldCriteria = before ? JSON.stringify(before.seriousCriteria) : '[]';
-  if (oldCriteria !== JSON.stringify(after.seriousCriteria))
-    changes.seriousCriteria = [before?.seriousCriteria ?? null, after.seriousCriteria];
-  return changes;
-}
 
 export function aeWriter(args: {
   sqlite: Database.Database;

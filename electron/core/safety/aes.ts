@@ -181,8 +181,8 @@ export function aeWarnings(ae: AeRow): string[] {
   return out;
 }
 
-/** Audit changes of an AE, with the criteria list compared by value. */
-function aeChanges(before: AeRow | null, after: AeRow): Changes {
+/** Audit changes of an AE, with the criteria list compared by value (the demo seed writes the same). */
+export function aeChanges<T extends Pick<AeRow, (typeof AE_FIELDS)[number]>>(before: T | null, after: T): Changes {
   const changes = diff(
     before,
     after,
