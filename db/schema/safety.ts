@@ -119,6 +119,9 @@ export const adverseEvents = sqliteTable(
     uniqueIndex('adverse_events_subject_number_uq').on(t.subjectId, t.aeNumber),
     // the study listing, newest onset first
     index('adverse_events_study_start_idx').on(t.studyId, t.startDate),
+    // the listing's search as you type: its total counted from the index alone (subject + terms, no table rows);
+    // in subject order, it also counts a study's distinct subjects without a temporary b-tree
+    index('adverse_events_study_subject_terms_idx').on(t.studyId, t.subjectId, t.verbatimTerm, t.ctcaeTerm),
     // counts by SOC and grade (events and distinct subjects), from the index alone
     index('adverse_events_study_soc_idx').on(t.studyId, t.soc, t.grade, t.severity, t.subjectId),
     // the SAE board and the "SAE overdue" filter: serious events whose initial report is not sent, by due instant

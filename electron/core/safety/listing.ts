@@ -18,7 +18,7 @@ import type {
 } from '../../api';
 import type { AppDb } from '../context';
 import { isSusar, saeClock, saeClockState } from './clock';
-import { safetySettingsOf } from './settings';
+import { DEFAULT_SAFETY_SETTINGS, safetySettingsOf } from './settings';
 
 /** `?,?,?` for a list of n ids (n ≥ 1). */
 const placeholders = (n: number) => new Array<string>(Math.max(n, 1)).fill('?').join(',');
@@ -85,7 +85,7 @@ function listRow(r: RawRow, now: Date): AeListRow {
 type ListQuery = ParsedInputOf<'aes.list'>;
 
 /** The WHERE clause of the listing and its parameters (the same for the page and the total). */
-function listFilter(q: ListQuery, now: Date): { where: string; params: unknown[]; needsSubject: boolean } {
+function listFilter(q: ListQuery, now: Date): { where: string; params: unknown[] } {
   const clauses = ['a.study_id = ?'];
   const params: unknown[] = [q.studyId];
   if (q.centerId) {
@@ -104,12 +104,14 @@ function listFilter(q: ListQuery, now: Date): { where: string; params: unknown[]
   }
   if (q.search) {
     const like = `%${q.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    // the subject numbers are matched once, in the study's subjects (a few thousand), not joined to every AE: the
+    // total then counts from adverse_events_study_subject_terms_idx alone
     clauses.push(
-      `(a.verbatim_term LIKE ? ESCAPE '\\' OR a.ctcae_term LIKE ? ESCAPE '\\' OR s.subject_number LIKE ? ESCAPE '\\' OR s.screening_number LIKE ? ESCAPE '\\')`,
+      `(a.verbatim_term LIKE ? ESCAPE '\\' OR a.ctcae_term LIKE ? ESCAPE '\\' OR a.subject_id IN (SELECT m.id FROM subjects m WHERE m.study_id = ? AND (m.subject_number LIKE ? ESCAPE '\\' OR m.screening_number LIKE ? ESCAPE '\\')))`,
     );
-    params.push(like, like, like, like);
+    params.push(like, like, q.studyId, like, like);
   }
-  return { where: clauses.join(' AND '), params, needsSubject: !!q.search };
+  return { where: clauses.join(' AND '), params };
 }
 
 /** The listing's SQL (exported for the query-plan tests). Newest onset first. */
@@ -117,13 +119,12 @@ export const AE_LIST_SQL = (where: string) => `SELECT ${ROW_COLUMNS}
 FROM adverse_events a JOIN subjects s ON s.id = a.subject_id JOIN centers c ON c.id = a.center_id
 WHERE ${where}
 ORDER BY a.start_date DESC, a.id DESC LIMIT ? OFFSET ?`;
-export const AE_COUNT_SQL = (where: string, needsSubject: boolean) =>
-  `SELECT count(*) AS n FROM adverse_events a${needsSubject ? ' JOIN subjects s ON s.id = a.subject_id' : ''} WHERE ${where}`;
+export const AE_COUNT_SQL = (where: string) => `SELECT count(*) AS n FROM adverse_events a WHERE ${where}`;
 
 export function listAes(db: AppDb, now: Date, q: ListQuery): AeListResult {
-  const { where, params, needsSubject } = listFilter(q, now);
+  const { where, params } = listFilter(q, now);
   const rows = db.$client.prepare(AE_LIST_SQL(where)).all(...params, q.limit, q.offset) as RawRow[];
-  const total = (db.$client.prepare(AE_COUNT_SQL(where, needsSubject)).get(...params) as { n: number }).n;
+  const total = (db.$client.prepare(AE_COUNT_SQL(where)).get(...params) as { n: number }).n;
   return { rows: rows.map((r) => listRow(r, now)), total };
 }
 
@@ -181,9 +182,16 @@ export function saeBoard(
   const recent = db.$client
     .prepare(SAE_RECENT_SQL(studyIds === null ? null : ids.length))
     .all(since, ...ids) as BoardRaw[];
-  const hours = new Map<number, number>();
+  // the studies' report hours in one read (a board of every study would otherwise ask once per study)
+  const hours = new Map(
+    (
+      db.$client.prepare('SELECT study_id, sae_report_hours FROM safety_settings').all() as {
+        study_id: number;
+        sae_report_hours: number;
+      }[]
+    ).map((r) => [r.study_id, r.sae_report_hours]),
+  );
   const toRow = (r: BoardRaw): SaeBoardRow => {
-    if (!hours.has(r.study_id)) hours.set(r.study_id, safetySettingsOf(db, r.study_id).saeReportHours);
     const expected = r.expected === null ? null : r.expected === 1;
     return {
       id: r.id,
@@ -201,7 +209,7 @@ export function saeBoard(
       clock: saeClock(
         now,
         { awarenessAt: r.awareness_at, reportDueAt: r.report_due_at, reportedAt: r.reported_at },
-        hours.get(r.study_id)!,
+        hours.get(r.study_id) ?? DEFAULT_SAFETY_SETTINGS.saeReportHours,
       ),
       followUps: r.follow_ups,
     };

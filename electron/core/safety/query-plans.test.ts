@@ -150,9 +150,10 @@ describe('query plans: the study AE listing', () => {
         const ae = linesOf(p.sql, p.plan, 'adverse_events');
         expect(ae, show(p)).toHaveLength(1);
         expect(ae[0], show(p)).toMatch(/adverse_events_\w+ \(study_id=\?/);
-        // subjects and centers of each row by their primary keys
+        // subjects and centers of each row by their primary keys; a search's subject numbers in the study's subjects
         for (const table of ['subjects', 'centers'])
-          for (const line of linesOf(p.sql, p.plan, table)) expect(line, show(p)).toMatch(/INTEGER PRIMARY KEY/);
+          for (const line of linesOf(p.sql, p.plan, table))
+            expect(line, show(p)).toMatch(/INTEGER PRIMARY KEY|^SEARCH m USING (COVERING )?INDEX \w+ \(study_id=\?\)$/);
         // the page in onset order from the index (a sort only after the SAE index picked the few overdue ones)
         if (/ORDER BY/.test(p.sql) && !filter.saeOverdue)
           expect(p.plan.join('\n'), show(p)).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
@@ -164,6 +165,13 @@ describe('query plans: the study AE listing', () => {
         );
       if (filter.saeOverdue)
         expect(linesOf(page.sql, page.plan, 'adverse_events')[0]).toMatch(/adverse_events_sae_open_idx \(study_id=\?/);
+      // the search's total from the subject + terms index alone, as the user types
+      if (filter.search) {
+        const total = plans.find((p) => /^SELECT count\(\*\)/.test(p.sql))!;
+        expect(linesOf(total.sql, total.plan, 'adverse_events'), show(total)).toEqual([
+          'SEARCH a USING COVERING INDEX adverse_events_study_subject_terms_idx (study_id=?)',
+        ]);
+      }
       const list = await call<{ total: number }>('aes.list', payload);
       expect(list.total).toBeGreaterThanOrEqual(0);
     },
@@ -217,9 +225,14 @@ describe('query plans: counts by SOC and grade, the sign-off queue', () => {
     expect(plans.length).toBeGreaterThanOrEqual(2);
     for (const p of plans) {
       expect(accessProblems(p.sql, p.plan), show(p)).toEqual([]);
+      // the study's distinct subjects in subject order, from the subject-first index (no temporary b-tree)
+      const index = /^SELECT count\(DISTINCT a.subject_id\) AS n FROM/.test(p.sql)
+        ? 'adverse_events_study_subject_terms_idx'
+        : 'adverse_events_study_soc_idx';
       expect(linesOf(p.sql, p.plan, 'adverse_events'), show(p)).toEqual([
-        'SEARCH a USING COVERING INDEX adverse_events_study_soc_idx (study_id=?)',
+        `SEARCH a USING COVERING INDEX ${index} (study_id=?)`,
       ]);
+      if (index !== 'adverse_events_study_soc_idx') expect(p.plan.join('\n')).not.toMatch(/TEMP B-TREE/);
     }
   });
 

@@ -1,0 +1,1 @@
+CREATE INDEX `adverse_events_study_subject_terms_idx` ON `adverse_events` (`study_id`,`subject_id`,`verbatim_term`,`ctcae_term`);
