@@ -36,6 +36,9 @@ import * as ctcae from './core/safety/ctcae';
 import * as safetyLists from './core/safety/listing';
 import * as safetySettings from './core/safety/settings';
 import * as susars from './core/safety/susars';
+import * as exchange from './core/exchange/export';
+import * as imports from './core/exchange/import/engine';
+import { importKind } from './core/exchange/import/kinds';
 
 /** What a host keeps per window (desktop) or per browser session: who is signed in. */
 export interface Session {
@@ -587,6 +590,49 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
       susars.getSusar(ctx.db, i.id)
     ),
   },
+
+  // ---- Excel exchange with sponsors (issue 7) ----
+  // exports are de-identified: monitors of the study may make their own
+  'exchange.export': {
+    access: ALL,
+    run: (ctx, i) => {
+      forStudy(ctx, i.studyId);
+      const user = me(ctx);
+      return exchange.exportStudy(ctx, i, {
+        exportedBy: `${user.displayName} (${user.username})`,
+        version: ctx.host.version,
+      });
+    },
+  },
+  'exchange.deliveries': {
+    access: ALL,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), exchange.listDeliveries(ctx.db, i.studyId)),
+  },
+  'exchange.settings': {
+    access: ALL,
+    run: (ctx, i) => (forStudy(ctx, i.studyId), exchange.exportSettingsOf(ctx.db, i.studyId)),
+  },
+  'exchange.updateSettings': {
+    access: STUDY_EDITORS,
+    run: (ctx, i) => (
+      forStudy(ctx, i.studyId),
+      exchange.updateExportSettings(ctx, i),
+      exchange.exportSettingsOf(ctx.db, i.studyId)
+    ),
+  },
+  'imports.validate': {
+    access: SITE_ROLES,
+    run: async (ctx, i) => {
+      if (i.studyId !== null) forStudy(ctx, i.studyId);
+      const kind = importKind(i.kind);
+      const saved = i.sponsor ? imports.savedMapping(ctx.db, i.sponsor, i.kind) : null;
+      return imports.validateImport(ctx, { kind, input: i, role: me(ctx).role, saved });
+    },
+  },
+  'imports.progress': { access: SITE_ROLES, run: (_ctx, i) => imports.importProgress(i.jobId) },
+  'imports.cancel': { access: SITE_ROLES, run: (_ctx, i) => ({ cancelled: imports.cancelImport(i.jobId) }) },
+  'imports.commit': { access: SITE_ROLES, run: (ctx, i) => imports.commitImport(ctx, i.token) },
+  'imports.mapping': { access: SITE_ROLES, run: (ctx, i) => imports.savedMapping(ctx.db, i.sponsor, i.kind) },
 };
 
 /** Audit events as the caller may read them: a monitor never sees personal fields, not even as old → new values. */

@@ -120,6 +120,15 @@ const EXPECTED: Record<string, Expected> = {
   'susars.create': EDITORS,
   'susars.update': EDITORS,
   'susars.acknowledge': ['investigator'],
+  'exchange.export': EVERYONE,
+  'exchange.deliveries': EVERYONE,
+  'exchange.settings': EVERYONE,
+  'exchange.updateSettings': EDITORS,
+  'imports.validate': EDITORS,
+  'imports.progress': EDITORS,
+  'imports.cancel': EDITORS,
+  'imports.commit': EDITORS,
+  'imports.mapping': EDITORS,
 };
 
 /** Everything a monitor may call — reads and their own session only. Written out, not derived. */
@@ -160,6 +169,10 @@ const MONITOR_MAY: readonly string[] = [
   'aes.counts',
   'aes.saeBoard',
   'susars.list',
+  // de-identified workbooks of their studies (the export records its own delivery, nothing else)
+  'exchange.export',
+  'exchange.deliveries',
+  'exchange.settings',
 ];
 
 const mayCall = (e: Expected, role: Role | null): boolean =>

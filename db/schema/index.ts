@@ -5,3 +5,4 @@ export * from './subjects';
 export * from './visits';
 export * from './vocabulary';
 export * from './safety';
+export * from './exchange';

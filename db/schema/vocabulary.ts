@@ -106,3 +106,10 @@ export const reportMethods = ['email', 'fax', 'edc', 'phone', 'other'] as const;
 /** The SAE reporting clock of one SAE (core/safety/clock.ts): due → overdue until the initial report is sent, then
  * on_time or late. */
 export const saeClockStates = ['due', 'overdue', 'on_time', 'late'] as const;
+
+/** Issue 7 — Excel exchange. What an import brings in (sdtm: DM/DS/SV/AE/TV sheets as a sponsor's data manager sends). */
+export const importKinds = ['study', 'subjects', 'visits', 'aes', 'sdtm'] as const;
+/** The layouts an export writes: the sponsor's logs, or SDTM-aligned domains. */
+export const exportKinds = ['sponsor', 'sdtm'] as const;
+/** How an ambiguous numeric date (03/05/2024) is read: refused unless a column mapping says day or month first. */
+export const dayMonthOrders = ['dmy', 'mdy'] as const;

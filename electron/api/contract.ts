@@ -97,6 +97,21 @@ import {
   type SubjectAesView,
   type SusarView,
 } from './safety';
+import {
+  exportInput,
+  exportSettingsInput,
+  type DeliveryView,
+  type ExportResult,
+  type ExportSettingsView,
+} from './exchange';
+import {
+  importCommitInput,
+  importKinds as importKindList,
+  importValidateInput,
+  type ImportCommitResult,
+  type ImportProgress,
+  type ImportReport,
+} from './imports';
 
 export { studyPhases, studyStatuses, therapeuticAreas, centerStatuses };
 export type StudyPhase = (typeof studyPhases)[number];
@@ -538,6 +553,26 @@ export const contract = {
   'susars.update': channel<SusarView>()(updateSusarInput),
   /** the investigator has read the SUSAR report */
   'susars.acknowledge': channel<SusarView>()(z.object({ id })),
+
+  // ---- Excel exchange with sponsors (issue 7) ----
+  /** a de-identified workbook of the study: the sponsor's logs or SDTM domains; recorded as a delivery */
+  'exchange.export': channel<ExportResult>()(exportInput),
+  /** the study's previous deliveries, newest first */
+  'exchange.deliveries': channel<DeliveryView[]>()(z.object({ studyId: id })),
+  'exchange.settings': channel<ExportSettingsView>()(z.object({ studyId: id })),
+  'exchange.updateSettings': channel<ExportSettingsView>()(exportSettingsInput),
+  /** reads and checks a workbook (nothing written): what it would create / update / leave, and every rejected cell */
+  'imports.validate': channel<ImportReport>()(importValidateInput),
+  /** how far a validation has read (polled while it runs) */
+  'imports.progress': channel<ImportProgress | null>()(z.object({ jobId: z.string().max(64) })),
+  /** stops a validation: nothing was written, nothing will be */
+  'imports.cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string().max(64) })),
+  /** writes a validated workbook in one transaction, as an import batch */
+  'imports.commit': channel<ImportCommitResult>()(importCommitInput),
+  /** the saved column mapping of a sponsor for a kind of import */
+  'imports.mapping': channel<{ headers: Record<string, string | null>; dayMonthOrder: 'dmy' | 'mdy' | null } | null>()(
+    z.object({ sponsor: z.string().trim().min(1).max(100), kind: z.enum(importKindList) }),
+  ),
 } satisfies Record<string, Channel<z.ZodType, unknown>>;
 
 export type Contract = typeof contract;

@@ -7,6 +7,8 @@ export * from './backup';
 export * from './subjects';
 export * from './visits';
 export * from './safety';
+export * from './exchange';
+export * from './imports';
 export type { AuditEntry, Locale, Role } from './common';
 export { locales, roles } from './common';
 

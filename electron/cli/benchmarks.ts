@@ -35,6 +35,7 @@ import { WORKLIST_SQL, worklistStudies } from '../core/visits/worklist';
 import { backupToFolder } from '../core/backup/backup';
 import { checkDatabase } from '../core/backup/checks';
 import type { CliIo } from './io';
+import { benchExchange } from './bench-exchange';
 import type { AeFieldsInput, AeListResult, SaeBoard } from '../api';
 import { searchCtcae } from '../core/safety/ctcae';
 import { capture } from '../testing/query-plans';
@@ -42,8 +43,8 @@ import { capture } from '../testing/query-plans';
 export interface BenchResult {
   name: string;
   value: number;
-  /** rows: a count (the seed's visits) */
-  unit: 'ms' | 's' | 'rows';
+  /** rows: a count (the seed's visits); x: a ratio to the raw library; MB: peak resident memory */
+  unit: 'ms' | 's' | 'rows' | 'x' | 'MB';
   target?: number;
   better: 'lower' | 'higher';
 }
@@ -271,6 +272,8 @@ export async function runBench(opts: BenchOptions, io: CliIo): Promise<BenchResu
       dir,
     }))
       add(r);
+    // issue 7: exports (and imports) in child processes of their own, for their peak RSS
+    for (const r of await benchExchange({ sqlite, dir, io })) add(r);
 
     // --- backup (online backup API, verified: integrity, foreign keys, audit chain) and verify of the seeded file
     let t0 = performance.now();

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -40,7 +41,7 @@ beforeAll(async () => {
   expect(r).toMatchObject({ code: 0, err: '' });
   expect(r.out).toContain('8 studies');
   expect(r.out).toContain(`${DEMO_ACCOUNTS[0]!.username} / ${DEMO_ACCOUNTS[0]!.password}`);
-});
+}, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cli: usage', () => {
@@ -164,6 +165,49 @@ describe('cli: seed-demo', () => {
     const r = await run('seed-demo', '--db', copyOf('again.sqlite'));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/already has 8 studies/);
+  });
+});
+
+describe('cli: export', () => {
+  it('writes the sponsor workbook and then only the changes since, recorded as deliveries', async () => {
+    const file = copyOf('export.sqlite');
+    const { protocol_number: protocol, id } = new Database(file, { readonly: true })
+      .prepare('SELECT protocol_number, id FROM studies ORDER BY id LIMIT 1')
+      .get() as { protocol_number: string; id: number };
+    const full = await run('export', protocol, 'full.xlsx', '--db', 'export.sqlite', '--recipient', 'Sponsor');
+    expect(full).toMatchObject({ code: 0, err: '' });
+    expect(full.out).toMatch(/^Wrote .*full\.xlsx: 各中心小结 \d+, 筛选表 \d+/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(dir, 'full.xlsx'));
+    expect(wb.worksheets.map((w) => w.name)[0]).toBe('说明');
+    expect(wb.getWorksheet('筛选表')!.actualRowCount - 1).toBe(
+      (all(file, 'subjects') as { study_id: number }[]).filter((s) => s.study_id === id).length,
+    );
+
+    const changes = await run('export', protocol, 'changes.xlsx', '--db', 'export.sqlite', '--since-last', 'Sponsor');
+    expect(changes).toMatchObject({ code: 0, err: '' });
+    expect(changes.out).toMatch(/筛选表 0, .*变更记录 0 \(delivery \d+, changes since /);
+    const deliveries = all(file, 'export_deliveries') as { recipient: string; since_seq: number | null }[];
+    expect(deliveries.map((d) => [d.recipient, d.since_seq !== null])).toEqual([
+      ['Sponsor', false],
+      ['Sponsor', true],
+    ]);
+
+    const sdtm = await run('export', protocol, 'sdtm.xlsx', '--db', 'export.sqlite', '--sdtm', '--lang', 'en');
+    expect(sdtm.code).toBe(0);
+    expect(sdtm.out).toMatch(/DM \d+, DS \d+, SV \d+, AE \d+, TV \d+/);
+  });
+
+  it('refuses an unknown study, a missing file argument and a changes export without a previous delivery', async () => {
+    copyOf('export2.sqlite');
+    expect((await run('export', 'NO-SUCH', 'x.xlsx', '--db', 'export2.sqlite')).code).toBe(1);
+    expect((await run('export', 'NO-SUCH', '--db', 'export2.sqlite')).code).toBe(2);
+    const protocol = (all(path.join(dir, 'export2.sqlite'), 'studies')[0] as { protocol_number: string })
+      .protocol_number;
+    const r = await run('export', protocol, 'y.xlsx', '--db', 'export2.sqlite', '--since-last', 'Nobody');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('exchange.noPreviousDelivery');
+    expect(existsSync(path.join(dir, 'y.xlsx'))).toBe(false);
   });
 });
 

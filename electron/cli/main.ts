@@ -11,6 +11,7 @@ import { backupCommand } from './backup';
 import { restoreCommand } from './restore';
 import { EXIT, processIo, type CliIo, type ExitCode } from './io';
 import { seedDemoCommand } from './seed-demo';
+import { exportCommand } from './export';
 import { verifyCommand } from './verify';
 
 export const USAGE = `TrialDesk admin command line
@@ -29,6 +30,10 @@ Commands:
                                       (small: 8 studies; large: 300 studies, 1,500 centers)
   audit --json --db <file> [--limit N]
                                       the audit trail as JSON Lines (one event per line), newest first; read-only
+  export <protocol> <out.xlsx> --db <file> [--sdtm] [--since-last <recipient>] [--recipient <name>] [--lang zh-CN|en]
+                                      a de-identified workbook of the study (the sponsor's logs, or SDTM domains),
+                                      recorded as a delivery; --since-last: only what changed since the last delivery
+                                      to that recipient, with a change log
   help                                this text
 
 Exit codes: 0 done, 1 a check or the operation failed, 2 wrong command line or no such database.`;
@@ -58,6 +63,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
         help: { type: 'boolean', short: 'h' },
         json: { type: 'boolean' },
         limit: { type: 'string' },
+        sdtm: { type: 'boolean' },
+        'since-last': { type: 'string' },
+        recipient: { type: 'string' },
+        lang: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -75,16 +84,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
   const cwd = opts.cwd ?? process.env.INIT_CWD ?? process.cwd();
   const resolve = (p: string) => path.resolve(cwd, p);
 
-  const known = ['verify', 'backup', 'restore', 'seed-demo', 'audit'];
+  const known = ['verify', 'backup', 'restore', 'seed-demo', 'audit', 'export'];
   if (!known.includes(command)) return usageError(io, `Unknown command: ${command}`);
   if (values.db === undefined || values.db.trim() === '') return usageError(io, `${command} needs --db <file>`);
   const db = resolve(values.db);
-  const expectedPositionals = command === 'backup' || command === 'restore' ? 1 : 0;
+  const expectedPositionals = command === 'backup' || command === 'restore' ? 1 : command === 'export' ? 2 : 0;
   if (rest.length > expectedPositionals) return usageError(io, `Unexpected argument: ${rest[expectedPositionals]}`);
   if (values.scale !== undefined && command !== 'seed-demo') return usageError(io, `--scale is for seed-demo only`);
   if ((values.json !== undefined || values.limit !== undefined) && command !== 'audit') {
     return usageError(io, `--json and --limit are for audit only`);
   }
+  const exportOnly = [values.sdtm, values['since-last'], values.recipient, values.lang].some((v) => v !== undefined);
+  if (exportOnly && command !== 'export')
+    return usageError(io, `--sdtm, --since-last, --recipient and --lang are for export only`);
 
   switch (command) {
     case 'verify':
@@ -123,6 +135,31 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
         return EXIT.usage;
       }
       return restoreCommand(db, resolve(candidate), io, { now: opts.now });
+    }
+    case 'export': {
+      const [protocol, out] = rest;
+      if (protocol === undefined || out === undefined)
+        return usageError(io, 'export needs the study and the file: export <protocol> <out.xlsx> --db <file>');
+      if (values.lang !== undefined && values.lang !== 'zh-CN' && values.lang !== 'en')
+        return usageError(io, `--lang must be zh-CN or en, not ${values.lang}`);
+      if (!existsSync(db)) {
+        io.err(`No database at ${db}.`);
+        return EXIT.usage;
+      }
+      const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+      return exportCommand(
+        db,
+        {
+          protocol,
+          out: resolve(out),
+          sdtm: values.sdtm ?? false,
+          sinceLast: values['since-last'] ?? null,
+          recipient: values.recipient ?? null,
+          lang: values.lang ?? 'zh-CN',
+          version,
+        },
+        io,
+      );
     }
     default: {
       const scale = values.scale ?? 'small';

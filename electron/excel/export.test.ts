@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { safeText, wallClock, writeTableExport } from './export';
+import { openPackage, packageProblems } from './inspect';
 
 describe('safeText', () => {
   it('neutralises text a spreadsheet could take for a formula, and only that', () => {
@@ -32,6 +33,9 @@ describe('writeTableExport', () => {
     expect(data!.getRow(1).values).toEqual([undefined, 'N', 'At', "'=S"]);
     expect(data!.getRow(2).values).toEqual([undefined, 1, new Date('2026-01-02T00:30:00.000Z'), "'@x"]);
     expect(data!.autoFilter).toBe('A1:C2');
+    expect(data!.getRow(2).getCell(2).numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(data!.getColumn(3).width).toBe(20);
+    expect(packageProblems(await openPackage(bytes))).toEqual([]);
 
     const empty = await writeTableExport<number>({
       title: 'T',

@@ -1,17 +1,12 @@
 /**
- * The base of every Excel export: one data sheet (real date-time cells, frozen bold header, autofilter, column widths, no
- * formulas) and a "Read me" sheet saying what the file is, when and by whom it was made, with which filters, how many
- * rows. Text that a spreadsheet could take for a formula is neutralised by `safeText`.
+ * A one-table export as bytes: a "Read me" sheet saying what the file is, when and by whom it was made, with which
+ * filters, how many rows, then the data sheet. Kept for the audit trail's export (its Date-valued columns); it runs on
+ * the one writer, write.ts, so it gets that writer's quality rules (real dates, frozen bold header, autofilter, no
+ * formulas, neutralised text). New exports use write.ts directly.
  */
-import ExcelJS from 'exceljs';
+import { readMeSheet, sheet, writeWorkbookToBuffer, type ColumnSpec } from './write';
 
-/** Characters that make Excel / LibreOffice read a cell as a formula or a command (CSV/formula injection). */
-const FORMULA_START = /^[=+\-@\t\r\n]/;
-
-/** Text as a cell may safely hold it: a leading = + - @ tab CR LF gets a single quote in front; nothing else changes. */
-export function safeText(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
+export { safeText } from './write';
 
 export type CellValue = string | number | boolean | Date | null;
 
@@ -37,7 +32,6 @@ export interface TableExport<R> {
 }
 
 const DATE_TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
-const DATE_FORMAT = 'yyyy-mm-dd';
 
 /**
  * A wall-clock time as Excel stores it: Excel cells have no time zone, and exceljs writes a Date's UTC fields, so the
@@ -52,50 +46,29 @@ export function calendarDate(date: string): Date {
   return new Date(`${date}T00:00:00.000Z`);
 }
 
-/** Every string goes through safeText, whatever the column: no cell is ever a formula. */
-function cell(v: CellValue): ExcelJS.CellValue {
-  return typeof v === 'string' ? safeText(v) : v;
+/** A Date-valued column as the writer takes it: the Date's UTC fields are the wall clock the cell shows. */
+function column<R>(c: ExportColumn<R>): ColumnSpec<R> {
+  const value = (row: R) => {
+    const v = c.value(row);
+    if (!(v instanceof Date)) return v;
+    const iso = v.toISOString();
+    return c.kind === 'date' ? iso.slice(0, 10) : iso;
+  };
+  return c.kind === 'datetime'
+    ? { header: c.header, width: c.width, kind: 'datetime', numFmt: DATE_TIME_FORMAT, value }
+    : { header: c.header, width: c.width, kind: c.kind, value };
 }
 
 /** Builds the workbook and returns the .xlsx bytes. */
 export async function writeTableExport<R>(spec: TableExport<R>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = safeText(spec.creator);
-  wb.created = spec.now;
-  wb.modified = spec.now;
-  wb.calcProperties.fullCalcOnLoad = false;
-
-  const readMe = wb.addWorksheet(spec.readMeSheetName);
-  readMe.columns = [{ width: 24 }, { width: 90 }];
-  const title = readMe.addRow([safeText(spec.title)]);
-  title.font = { bold: true, size: 14 };
-  readMe.addRow([]);
-  for (const [label, value] of spec.readMe) {
-    const r = readMe.addRow([safeText(label), safeText(value)]);
-    r.getCell(1).font = { bold: true };
-    r.getCell(2).alignment = { wrapText: true, vertical: 'top' };
-  }
-
-  const ws = wb.addWorksheet(spec.sheetName, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
-  ws.columns = spec.columns.map((c) => ({
-    header: safeText(c.header),
-    width: c.width,
-    style:
-      c.kind === 'datetime'
-        ? { numFmt: DATE_TIME_FORMAT }
-        : c.kind === 'date'
-          ? { numFmt: DATE_FORMAT }
-          : { alignment: { wrapText: false, vertical: 'top' } },
-  }));
-  ws.getRow(1).font = { bold: true };
-  ws.getRow(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEFF3F8' } };
-  let count = 0;
-  for (const row of spec.rows) {
-    ws.addRow(spec.columns.map((c) => cell(c.value(row))));
-    count++;
-  }
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, count + 1), column: spec.columns.length } };
-
-  const bytes = await wb.xlsx.writeBuffer();
-  return Buffer.from(bytes);
+  const { bytes } = await writeWorkbookToBuffer({
+    creator: spec.creator,
+    now: spec.now,
+    utcOffsetMinutes: 0, // Date values already hold the wall clock (see wallClock)
+    sheets: [
+      readMeSheet({ name: spec.readMeSheetName, title: spec.title, lines: spec.readMe }),
+      sheet({ name: spec.sheetName, columns: spec.columns.map(column), rows: spec.rows }),
+    ],
+  });
+  return bytes;
 }

@@ -30,6 +30,7 @@ import { useOverdueCount } from '../features/visits/overdue';
 import { VisitsPage } from '../features/visits/VisitsPage';
 import { useSaeOverdueCount } from '../features/safety/overdue';
 import { SafetyPage } from '../features/safety/SafetyPage';
+import { ExchangePage } from '../features/exchange/ExchangePage';
 import { useLock } from '../features/lock/LockGuard';
 import { Brand } from './Brand';
 import { useSession } from './session';
@@ -43,7 +44,7 @@ const areas: { key: string; icon: ReactNode; ready: boolean }[] = [
   { key: 'visits', icon: <CalendarOutlined />, ready: true },
   { key: 'safety', icon: <AlertOutlined />, ready: true },
   { key: 'deviations', icon: <ExceptionOutlined />, ready: true },
-  { key: 'excel', icon: <FileExcelOutlined />, ready: false },
+  { key: 'excel', icon: <FileExcelOutlined />, ready: true },
   { key: 'audit', icon: <AuditOutlined />, ready: true },
   { key: 'settings', icon: <SettingOutlined />, ready: true },
   { key: 'users', icon: <UsergroupAddOutlined />, ready: true },
@@ -140,6 +141,7 @@ export function Shell() {
               />
               <Route path="/safety" element={<SafetyPage />} />
               <Route path="/deviations" element={<DeviationsPage />} />
+              <Route path="/excel" element={<ExchangePage />} />
               <Route path="/audit" element={<AuditTrailPage />} />
               <Route
                 path="/settings"

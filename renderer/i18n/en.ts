@@ -3,6 +3,7 @@ import { visitsEn } from './visits.en';
 import { schedulesEn } from './schedules.en';
 import { aesEn } from './aes.en';
 import { safetyEn } from './safety.en';
+import { exchangeEn } from './exchange.en';
 import type { Messages } from './zh-CN';
 
 /** English. Typed from the Chinese file: a missing or extra key is a type error. */
@@ -221,6 +222,8 @@ const en: Messages = {
       load: 'Load',
       report: 'SAE report',
       acknowledge: 'Acknowledged',
+      export: 'Exported',
+      import: 'Imported',
     },
   },
   entities: {
@@ -241,6 +244,10 @@ const en: Messages = {
     susar_report: 'SUSAR report',
     ctcae: 'CTCAE dictionary',
     safety_settings: 'Safety settings',
+    export_delivery: 'Export delivery',
+    export_settings: 'Export settings',
+    import_batch: 'Import batch',
+    column_mapping: 'Column mapping',
   },
   format: {
     date: 'D MMM YYYY',
@@ -444,6 +451,7 @@ const en: Messages = {
   schedulesUi: schedulesEn,
   aesUi: aesEn,
   safetyUi: safetyEn,
+  exchangeUi: exchangeEn,
   msg: {
     validation: {
       required: 'Required',
@@ -656,6 +664,75 @@ const en: Messages = {
       duplicateCode: 'Row {{row}}: MedDRA code {{code}} is already on row {{firstRow}}; nothing was loaded',
       badCell: 'Row {{row}}, column {{column}} holds an Excel error value (such as #N/A): use NCI’s original file',
       tooManyRows: 'The sheet has more than {{max}} terms: not NCI’s CTCAE v5.0 dictionary (837 terms)',
+    },
+    exchange: {
+      sheetsNotOfKind: 'These sheets are not part of the chosen export: {{sheets}}',
+      unknownCenter: 'A chosen center is not a center of this study',
+      dateRangeReversed: 'The end date cannot be before the start date',
+      noPreviousDelivery: 'Nothing of this study was delivered to “{{recipient}}” before: make a full export first',
+      importKindUnavailable: 'This version cannot import this kind of data yet ({{kind}})',
+      importExpired: 'This validation has expired or belongs to another user: validate the file again, then import',
+      importStale:
+        'The database changed after the validation: validate the file again and review the report before importing',
+      unknownSubject: 'This study has no subject “{{value}}”',
+      unknownCtcaeTerm: 'The CTCAE dictionary has no term “{{value}}”',
+      duplicateRow: 'The file has AE number {{value}} of the same subject more than once',
+    },
+    excel: {
+      sheetMissing: 'The workbook has no sheet named “{{names}}”',
+      notAWholeNumber: '“{{value}}” is not a whole number',
+      emptyFile: 'The file is empty (0 bytes): choose the Excel workbook (.xlsx) to import',
+      tooLarge:
+        'The file is {{size}}, over the limit of {{max}}: split it into smaller workbooks and import them one by one',
+      oldXls:
+        'This is an old Excel file (.xls): open it in Excel or WPS, save it as “Excel Workbook (.xlsx)” and import that',
+      encrypted:
+        'The workbook is password-protected and cannot be read: open it in Excel, remove the password (File → Info → Protect Workbook → Encrypt with Password, empty) and save it again',
+      csv: 'This is a CSV or text file renamed .xlsx: open it in Excel or WPS, save it as “Excel Workbook (.xlsx)” and import that',
+      notXlsx:
+        'This is not an Excel workbook (.xlsx): open it in Excel or WPS, save it as “Excel Workbook (.xlsx)” and import that',
+      damaged:
+        'The file is damaged or incomplete and cannot be read: get the original again, or open it in Excel and save it as .xlsx',
+      resave:
+        'This workbook was written by another program in a form that cannot be read here: open it in Excel or WPS and save it as “Excel Workbook (.xlsx)”',
+      tooManyEntries: 'The workbook holds {{count}} parts, over the limit of {{max}}: it is not a data file to import',
+      tooLargeUnpacked:
+        'The workbook unpacks to more than {{max}}: split it into smaller workbooks and import them one by one',
+      zipBomb:
+        'The workbook’s content is compressed abnormally ({{ratio}} times, limit {{max}}): it looks crafted to harm and was not read',
+      noSheet: 'The workbook has no sheet “{{sheet}}” (its sheets: {{sheets}})',
+      tooManyRows:
+        'The sheet “{{sheet}}” has more than {{max}} rows: split it into several files and import them one by one',
+      tooManyColumns:
+        'The sheet “{{sheet}}” has more than {{max}} columns (content beyond column {{column}}): delete the extra columns and import again',
+      cancelled: 'Reading the workbook was cancelled',
+      notADate: '“{{value}}” is not a date this import can read (write e.g. 2024-03-05, 2024/3/5, 05-Mar-2024)',
+      invalidDate: '“{{value}}” is not a real calendar date',
+      invalidDateForOrder:
+        '“{{value}}” is not a valid date in the day/month order set for this column ({{order}}): check the value or the column mapping',
+      ambiguousDate:
+        '“{{value}}” could be {{dmy}} (day/month/year) or {{mdy}} (month/day/year): set this column’s day/month order in the column mapping',
+      dayMonthOrderRequired:
+        '“{{value}}” is written day/month or month/day (this one can only be {{date}}): set this column’s day/month order in the column mapping, so that the whole column is read by one rule',
+      partialDate: '“{{value}}” is a partial date (year or year-month only): a full date is needed here',
+      twoDigitYear:
+        '“{{value}}” has a two-digit year, which fits two centuries (24: 1924 or 2024): write the year in four digits, or set how this column reads two-digit years in the column mapping',
+      dateOutOfRange: 'The year {{year}} of “{{value}}” is outside 1900–2100',
+      invalidTime: 'The time in “{{value}}” is not valid',
+      timeOnly: '“{{value}}” is a time without a date',
+      serialLeapDay:
+        'Excel date number {{value}} is 1900-02-29, a day that never existed (Excel keeps a Lotus 1-2-3 leap-year bug): enter the correct date',
+      errorValue: 'The cell holds the Excel error {{value}}, not a value to import',
+      formulaWithoutResult:
+        'The cell is a formula without a calculated result ({{value}}): open the file in Excel, save it and import it again',
+      unknownCode: '“{{value}}” is not one of the allowed values ({{allowed}})',
+      noHeaderRow: 'No header row in the first {{rows}} rows: it should hold column names such as {{expected}}',
+      ambiguousHeaderRow: 'Rows {{rows}} all look like the header row: delete the extra rows or choose the header row',
+      missingColumns: 'The header row (row {{row}}) lacks required columns: {{columns}}',
+      duplicateColumn: '“{{name}}” is in several columns ({{columns}}): it is unclear which one to use',
+      exportCancelled: 'The export was cancelled: no file was saved',
+      exportSheetTooLong:
+        'The sheet “{{sheet}}” would exceed Excel’s limit of {{max}} rows: narrow the date range or centers and export in parts',
     },
     safety: {
       gradeRequired: 'Choose the CTCAE grade',

@@ -3,6 +3,7 @@ import { visitsZh } from './visits.zh-CN';
 import { schedulesZh } from './schedules.zh-CN';
 import { aesZh } from './aes.zh-CN';
 import { safetyZh } from './safety.zh-CN';
+import { exchangeZh } from './exchange.zh-CN';
 /**
  * Chinese, the default language. The English file is typed from this one, so a key missing there is a type error.
  * `msg` holds the message keys the server sends (errors, validation): the key test checks them against electron/.
@@ -220,6 +221,8 @@ const zhCN = {
       load: '载入',
       report: 'SAE 报告',
       acknowledge: '已阅确认',
+      export: '导出交付',
+      import: '导入',
     },
   },
   entities: {
@@ -240,6 +243,10 @@ const zhCN = {
     susar_report: 'SUSAR 报告',
     ctcae: 'CTCAE 词典',
     safety_settings: '安全性设置',
+    export_delivery: '数据导出交付',
+    export_settings: '导出设置',
+    import_batch: '导入批次',
+    column_mapping: '列映射',
   },
   format: {
     date: 'YYYY-MM-DD',
@@ -436,6 +443,7 @@ const zhCN = {
   schedulesUi: schedulesZh,
   aesUi: aesZh,
   safetyUi: safetyZh,
+  exchangeUi: exchangeZh,
   msg: {
     validation: {
       required: '必填',
@@ -643,6 +651,63 @@ const zhCN = {
       duplicateCode: '第 {{row}} 行的 MedDRA 代码 {{code}} 与第 {{firstRow}} 行重复，未载入任何内容',
       badCell: '第 {{row}} 行 {{column}} 列是 Excel 错误值（如 #N/A）：请使用 NCI 的原始文件',
       tooManyRows: '工作表的术语超过 {{max}} 个，不是 NCI 的 CTCAE v5.0 词典（共 837 个术语）',
+    },
+    exchange: {
+      sheetsNotOfKind: '这些工作表不属于所选导出类型：{{sheets}}',
+      unknownCenter: '所选中心不属于本研究',
+      dateRangeReversed: '截止日期不能早于起始日期',
+      noPreviousDelivery: '此前没有向“{{recipient}}”交付过本研究的数据：请先做一次完整导出',
+      importKindUnavailable: '此版本尚不支持导入这类数据（{{kind}}）',
+      importExpired: '这次校验已过期或不属于当前用户：请重新校验文件后再导入',
+      importStale: '校验之后数据库已有变化：请重新校验文件，确认报告后再导入',
+      unknownSubject: '本研究中没有受试者“{{value}}”',
+      unknownCtcaeTerm: 'CTCAE 词典中没有术语“{{value}}”',
+      duplicateRow: '文件中同一受试者的 AE 编号 {{value}} 出现了不止一次',
+    },
+    excel: {
+      sheetMissing: '工作簿中没有名为“{{names}}”的工作表',
+      notAWholeNumber: '“{{value}}”不是整数',
+      emptyFile: '文件是空的（0 字节）：请选择要导入的 Excel 工作簿（.xlsx）',
+      tooLarge: '文件大小为 {{size}}，超过上限 {{max}}：请拆分成几个较小的工作簿后分别导入',
+      oldXls: '这是旧版 Excel 文件（.xls）：请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（.xlsx）”后再导入',
+      encrypted:
+        '工作簿设置了打开密码，无法读取：请在 Excel 中打开，取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存再导入',
+      csv: '这是 CSV 或文本文件（只是扩展名改成了 .xlsx）：请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（.xlsx）”后再导入',
+      notXlsx: '这不是 Excel 工作簿（.xlsx）：请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（.xlsx）”后再导入',
+      damaged: '文件已损坏或不完整，无法读取：请重新获取原文件，或在 Excel 中打开并另存为 .xlsx 后再导入',
+      resave:
+        '此工作簿由其他程序生成，其格式无法直接读取：请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（.xlsx）”后再导入',
+      tooManyEntries: '工作簿内部包含 {{count}} 个部件，超过上限 {{max}}，不是可导入的数据文件',
+      tooLargeUnpacked: '工作簿解压后超过 {{max}}：请拆分成几个较小的工作簿后分别导入',
+      zipBomb: '工作簿内容的压缩比异常（{{ratio}} 倍，上限 {{max}} 倍），疑似恶意构造的文件，已拒绝读取',
+      noSheet: '工作簿中没有工作表“{{sheet}}”（现有工作表：{{sheets}}）',
+      tooManyRows: '工作表“{{sheet}}”超过 {{max}} 行：请拆分成几个文件后分别导入',
+      tooManyColumns: '工作表“{{sheet}}”超过 {{max}} 列（{{column}} 列之后仍有内容）：请删除多余的列后再导入',
+      cancelled: '已取消读取工作簿',
+      notADate: '“{{value}}”不是可识别的日期（可写作 2024-03-05、2024/3/5、2024年3月5日、05-Mar-2024 等）',
+      invalidDate: '“{{value}}”不是日历上存在的日期',
+      invalidDateForOrder: '按本列设定的日月顺序（{{order}}），“{{value}}”不是有效日期：请核对该值或列映射中的设定',
+      ambiguousDate:
+        '“{{value}}”可能是 {{dmy}}（日/月/年），也可能是 {{mdy}}（月/日/年）：请在列映射中设定本列的日月顺序',
+      dayMonthOrderRequired:
+        '“{{value}}”按日/月或月/日书写（此值只能是 {{date}}）：为使整列按同一规则读取，请先在列映射中设定本列的日月顺序',
+      partialDate: '“{{value}}”是不完整的日期（只有年或年月）：此处须填写完整的年-月-日',
+      twoDigitYear:
+        '“{{value}}”的年份只有两位，无法确定世纪（如 24 可能是 1924 年或 2024 年）：请写四位年份，或在列映射中设定两位年份的读法',
+      dateOutOfRange: '“{{value}}”的年份 {{year}} 不在 1900–2100 年之间',
+      invalidTime: '“{{value}}”中的时间无效',
+      timeOnly: '“{{value}}”只有时间，没有日期',
+      serialLeapDay:
+        'Excel 日期序号 {{value}} 对应 1900-02-29，这一天并不存在（Excel 沿用了 Lotus 1-2-3 的闰年错误）：请填写正确的日期',
+      errorValue: '单元格是 Excel 错误值 {{value}}，没有可导入的值',
+      formulaWithoutResult: '单元格是没有计算结果的公式（{{value}}）：请在 Excel 中打开并保存该文件后再导入',
+      unknownCode: '“{{value}}”不是可选的值（可选：{{allowed}}）',
+      noHeaderRow: '前 {{rows}} 行中找不到标题行：标题行应包含 {{expected}} 等列名',
+      ambiguousHeaderRow: '第 {{rows}} 行都像标题行，无法确定是哪一行：请删除多余的行，或指定标题行',
+      missingColumns: '标题行（第 {{row}} 行）缺少必需的列：{{columns}}',
+      duplicateColumn: '“{{name}}”出现在多列（{{columns}} 列），无法确定使用哪一列',
+      exportCancelled: '已取消导出，未保存任何文件',
+      exportSheetTooLong: '工作表“{{sheet}}”超过 Excel 的行数上限（{{max}} 行）：请缩小日期范围或中心范围后分批导出',
     },
     safety: {
       gradeRequired: '请选择 CTCAE 分级',

@@ -47,7 +47,10 @@ export interface AuditInput {
     // safety (issue 6): the CTCAE dictionary loaded; an SAE report sent; a SUSAR report acknowledged
     | 'load'
     | 'report'
-    | 'acknowledge';
+    | 'acknowledge'
+    // Excel exchange (issue 7): an export delivered to a recipient; an import committed
+    | 'export'
+    | 'import';
   entity:
     | 'study'
     | 'center'
@@ -65,7 +68,11 @@ export interface AuditInput {
     | 'ctcae'
     | 'safety_settings'
     | 'adverse_event'
-    | 'susar_report';
+    | 'susar_report'
+    | 'export_delivery'
+    | 'export_settings'
+    | 'import_batch'
+    | 'column_mapping';
   entityId: string | number;
   studyId?: number | null;
   /** the subject the event concerns (filters the trail by subject) */

@@ -23,7 +23,7 @@ import { safetySettingsOf, type SafetySettings } from './settings';
 import { SIGNED_AE_FIELDS } from './signed-content';
 
 export type AeRow = typeof adverseEvents.$inferSelect;
-type SubjectRow = typeof subjects.$inferSelect;
+export type SubjectRow = typeof subjects.$inferSelect;
 
 /** An instant may be this far ahead of the host's clock (workstation clocks differ by a little). */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -55,8 +55,23 @@ type Derived = Omit<AeFields, never> & {
 };
 
 /**
+ * What the rules look up: the CTCAE term of a code, the subject of a visit. The screens ask the database per AE; an
+ * import of 100,000 rows passes maps read once.
+ */
+export interface AeLookups {
+  term(code: string): typeof ctcaeTerms.$inferSelect | undefined;
+  visitSubject(visitId: number): number | undefined;
+}
+export const dbLookups = (db: AppDb): AeLookups => ({
+  term: (code) => db.select().from(ctcaeTerms).where(eq(ctcaeTerms.meddraCode, code)).get(),
+  visitSubject: (visitId) =>
+    db.select({ subjectId: visits.subjectId }).from(visits).where(eq(visits.id, visitId)).get()?.subjectId,
+});
+
+/**
  * Checks an AE against every rule at once; refuses with all offending fields (prefixed `fields.`), or returns what to
- * store. `before` is the stored AE on an edit.
+ * store. `before` is the stored AE on an edit. `assessedElsewhere`: the causality and expectedness come from another
+ * center's investigator (an import of another center's data), not from this user.
  */
 export function checkAe(
   ctx: ServiceContext,
@@ -65,7 +80,9 @@ export function checkAe(
   role: Role,
   f: AeFields,
   before: AeRow | null,
+  opts: { lookups?: AeLookups; assessedElsewhere?: boolean } = {},
 ): Derived {
+  const lookups = opts.lookups ?? dbLookups(ctx.db);
   const errors: FieldError[] = [];
   const refuse = (field: string, messageKey: string, params?: Record<string, string | number>) => {
     if (!errors.some((e) => e.field === `fields.${field}`))
@@ -86,7 +103,7 @@ export function checkAe(
     if (severity === null) refuse('severity', 'safety.severityRequired');
   }
   if (f.ctcaeCode) {
-    const term = ctx.db.select().from(ctcaeTerms).where(eq(ctcaeTerms.meddraCode, f.ctcaeCode)).get();
+    const term = lookups.term(f.ctcaeCode);
     if (!term && before?.ctcaeCode === f.ctcaeCode) {
       // an AE coded elsewhere (seeded, imported) edited before this installation loaded the dictionary: its term stays
       ctcaeTerm = before.ctcaeTerm;
@@ -135,14 +152,13 @@ export function checkAe(
   if (fatal && f.ongoing) refuse('ongoing', 'safety.fatalOngoing');
 
   // the investigator's assessment
-  if (role !== 'investigator') {
+  if (role !== 'investigator' && !opts.assessedElsewhere) {
     if (f.causality !== (before?.causality ?? null)) refuse('causality', 'safety.investigatorOnly');
     if (f.expected !== (before?.expected ?? null)) refuse('expected', 'safety.investigatorOnly');
   }
 
   if (f.visitId !== null) {
-    const v = ctx.db.select({ subjectId: visits.subjectId }).from(visits).where(eq(visits.id, f.visitId)).get();
-    if (!v || v.subjectId !== subject.id) refuse('visitId', 'safety.visitNotSubject');
+    if (lookups.visitSubject(f.visitId) !== subject.id) refuse('visitId', 'safety.visitNotSubject');
   }
 
   if (errors.length > 0) {
@@ -194,7 +210,7 @@ export function aeChanges<T extends Pick<AeRow, (typeof AE_FIELDS)[number]>>(bef
   return changes;
 }
 
-const rowValues = (d: Derived) => ({
+export const rowValues = (d: Derived) => ({
   verbatimTerm: d.verbatimTerm,
   ctcaeCode: d.ctcaeCode,
   ctcaeTerm: d.ctcaeTerm,

@@ -2,28 +2,27 @@
  * The CTCAE v5.0 dictionary: loaded by an administrator from NCI's own workbook (never shipped with the app), searched by
  * the AE form's picker as the user types.
  *
- * Loading reads only the sheet "CTCAE v5.0 Clean Copy", with exceljs's streaming reader (a full load of NCI's workbook
- * parses two more sheets, 2.3 MB of XML, for nothing). The bytes are checked before parsing (a zip, not too large,
- * every member whole: see zipIntact) and every refusal is a field error on `file` naming what is wrong; nothing is
- * written then. A load is one transaction: new terms added, changed ones updated, identical ones left, none deleted (AEs
- * copy the term they use, but a dictionary that forgets terms would make old AEs unpickable). A file whose terms are all
- * identical writes nothing.
+ * Loading reads only the sheet "CTCAE v5.0 Clean Copy", through the shared workbook reader (electron/excel/read.ts: the
+ * bytes checked whole before parsing, only that sheet streamed, no temporary file). Every refusal is a field error on
+ * `file` naming what is wrong — excel.* for a file that is no readable workbook, ctcae.* for a workbook that is not
+ * NCI's dictionary; nothing is written then. A load is one transaction: new terms added, changed ones updated,
+ * identical ones left, none deleted (AEs copy the term they use, but a dictionary that forgets terms would make old AEs
+ * unpickable). A file whose terms are all identical writes nothing.
  *
  * Search runs over an in-memory copy of the terms per database (837 rows), checked against a cheap stamp of the tables
  * on every call so that a load from elsewhere (another connection, a restore) is seen.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { crc32, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { asc, desc, eq } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
 import { ctcaeLoads, ctcaeTerms } from '../../../db/schema';
 import type { ParsedInputOf } from '../../api';
 import type { CtcaeLoadResult, CtcaeStatus, CtcaeTermView } from '../../api/safety';
 import { recordAudit } from '../audit/audit';
 import type { AppDb, ServiceContext } from '../context';
 import { AppError, fieldError } from '../errors';
+import { columnLetter, type Cell } from '../../excel/cell';
+import { openXlsx, type XlsxRow } from '../../excel/read';
 
 /** The sheet NCI publishes the dictionary in (the workbook's other sheets are the tracked changes and the v4 mapping). */
 export const CLEAN_COPY_SHEET = 'CTCAE v5.0 Clean Copy';
@@ -45,8 +44,8 @@ export const MAX_WORKBOOK_BYTES = 20 * 1024 * 1024;
 const MAX_INFLATED_BYTES = 200 * 1024 * 1024;
 /** NCI's sheet has 837 terms; a sheet many times that is not the dictionary (and would only cost memory). */
 const MAX_TERMS = 5000;
-/** Whatever exceljs meets, the caller never waits forever: the parse of a 20 MB file takes a few seconds at most. */
-const PARSE_TIMEOUT_MS = 30_000;
+/** Whatever exceljs meets, the caller never waits forever: a reader silent this long gives up (excel.damaged). */
+const STALL_MS = 30_000;
 
 const FILE = 'file';
 const refuse = (key: string, params?: Record<string, string | number>): AppError =>
@@ -95,26 +94,25 @@ const headerKey = (s: string | null): string =>
     .trim()
     .toLowerCase();
 
-const columnLetter = (col: number): string => String.fromCharCode(64 + col);
-
 class CellProblem extends Error {}
 
-/** A cell's value as text, whatever exceljs made of it (shared or inline string, rich text, number, formula result). */
-function cellText(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return tidy(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText))
-      return tidy((o.richText as { text?: unknown }[]).map((r) => (typeof r.text === 'string' ? r.text : '')).join(''));
-    if ('formula' in o || 'sharedFormula' in o) return cellText(o.result);
-    if (typeof o.text === 'string') return tidy(o.text); // a hyperlink
-    // an error value (#N/A …) or a reference to a shared string the file does not have
-    throw new CellProblem();
+/** A cell as text (numbers as written, a date as YYYY-MM-DD); an error value or a formula never calculated is a problem. */
+function cellText(c: Cell | undefined): string | null {
+  switch (c?.kind) {
+    case undefined:
+    case 'empty':
+      return null;
+    case 'text':
+      return tidy(c.text);
+    case 'number':
+    case 'bool':
+      return String(c.value);
+    case 'date':
+      return c.date;
+    case 'error':
+    case 'formula':
+      throw new CellProblem();
   }
-  return null;
 }
 
 /**
@@ -124,104 +122,32 @@ function cellText(v: unknown): string | null {
 const orDash = (s: string | null): string | null => (s === null || /^[-‐‑–—]$/.test(s) ? null : s);
 
 /** The MedDRA code as text: NCI stores it as a number; a re-saved copy may hold text. */
-function meddraCode(v: unknown, text: string | null): string | null {
-  if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? String(v) : null;
+function meddraCode(c: Cell | undefined, text: string | null): string | null {
+  if (c?.kind === 'number') return Number.isSafeInteger(c.value) && c.value > 0 ? String(c.value) : null;
   return text !== null && /^\d{1,20}$/.test(text) ? text : null;
 }
 
-/** Checks the bytes before any parsing: a zip archive (an .xlsx is one), not too large, whole and undamaged. */
-function checkBytes(bytes: Buffer): void {
-  if (bytes.length > MAX_WORKBOOK_BYTES) throw refuse('ctcae.fileTooLarge');
-  const head = bytes.subarray(0, 4);
-  if (head.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) throw refuse('ctcae.oldXls');
-  if (!head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) throw refuse('ctcae.notXlsx');
-  if (!zipIntact(bytes)) throw refuse('ctcae.damaged');
-}
-
 /**
- * Whether every member of the zip inflates to its recorded size and CRC-32. exceljs's streaming unzipper, given damaged
- * data, reports the error on a stream nobody awaits while a sheet is being read, and the read then never ends: so the
- * archive is checked whole first (NCI's file: 3.3 MB inflated, about 10 ms on an idle machine).
+ * The terms of the Clean Copy sheet, checked row by row. The reader refuses what is no readable workbook (excel.*);
+ * this refuses, with ctcae.*, a workbook that is not NCI's dictionary.
  */
-function zipIntact(bytes: Buffer): boolean {
-  // the end-of-central-directory record: 22 bytes + a comment of at most 64 KiB
-  const from = Math.max(0, bytes.length - 22 - 0xffff);
-  const eocd = bytes.subarray(from).lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0 || from + eocd + 22 > bytes.length) return false;
-  const end = from + eocd;
-  const entries = bytes.readUInt16LE(end + 10);
-  const cdOffset = bytes.readUInt32LE(end + 16);
-  if (entries === 0xffff || cdOffset === 0xffffffff) return true; // ZIP64: left to exceljs
-  let at = cdOffset;
-  let inflated = 0;
-  for (let i = 0; i < entries; i++) {
-    if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== 0x02014b50) return false;
-    const method = bytes.readUInt16LE(at + 10);
-    const crc = bytes.readUInt32LE(at + 16);
-    const compressed = bytes.readUInt32LE(at + 20);
-    const size = bytes.readUInt32LE(at + 24);
-    const name = bytes.readUInt16LE(at + 28);
-    const local = bytes.readUInt32LE(at + 42);
-    at += 46 + name + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
-    if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== 0x04034b50) return false;
-    const dataAt = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
-    if (dataAt + compressed > bytes.length) return false;
-    inflated += size;
-    if (inflated > MAX_INFLATED_BYTES) return false;
-    const data = bytes.subarray(dataAt, dataAt + compressed);
-    let content: Buffer;
-    try {
-      if (method === 0) content = data;
-      else if (method === 8) content = inflateRawSync(data, { maxOutputLength: Math.max(size, 1) });
-      else return false;
-    } catch {
-      return false;
-    }
-    if (content.length !== size || crc32(content) !== crc) return false;
-  }
-  return true;
-}
-
-interface SheetReader {
-  name?: string;
-  [Symbol.asyncIterator](): AsyncGenerator<ExcelJS.Row>;
-}
-
-/** The terms of the Clean Copy sheet, checked row by row. Throws a field error for anything that is not NCI's layout. */
 async function readCleanCopy(bytes: Buffer): Promise<ParsedTerm[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'ignore',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-  const sheetNames: string[] = [];
-  let terms: ParsedTerm[] | null = null;
-  for await (const sheet of reader as AsyncIterable<SheetReader>) {
-    const name = sheet.name ?? '';
-    if (headerKey(name) !== headerKey(CLEAN_COPY_SHEET)) {
-      sheetNames.push(name);
-      // read past it: a sheet left unread can still be opening its temporary file when exceljs deletes it
-      for await (const row of sheet) void row;
-      continue;
-    }
-    terms = await readTerms(sheet);
-    break; // the sheets after it are not needed
-  }
-  if (terms === null) throw refuse('ctcae.noCleanCopySheet', { sheets: sheetNames.join(', ') || '—' });
-  return terms;
+  // NCI's file is 0.5 MB: a file 40 times that is not it, whatever else it is
+  if (bytes.length > MAX_WORKBOOK_BYTES) throw refuse('ctcae.fileTooLarge');
+  const book = await openXlsx(bytes, { limits: { maxInflatedBytes: MAX_INFLATED_BYTES } });
+  const sheet = book.sheets.find((s) => headerKey(s.name) === headerKey(CLEAN_COPY_SHEET));
+  if (!sheet) throw refuse('ctcae.noCleanCopySheet', { sheets: book.sheets.map((s) => s.name).join(', ') || '—' });
+  return readTerms(book.rows(sheet.name, { stallMs: STALL_MS }));
 }
 
-async function readTerms(sheet: SheetReader): Promise<ParsedTerm[]> {
+async function readTerms(rows: AsyncIterable<XlsxRow>): Promise<ParsedTerm[]> {
   const terms: ParsedTerm[] = [];
   const firstRowOf = new Map<string, number>();
   let header = false;
-  for await (const row of sheet) {
-    const values = row.values as unknown[];
+  for await (const row of rows) {
     const cells = CTCAE_HEADERS.map((_, i) => {
       try {
-        return cellText(values[i + 1]);
+        return cellText(row.cells[i]);
       } catch (err) {
         if (err instanceof CellProblem) throw refuse('ctcae.badCell', { row: row.number, column: columnLetter(i + 1) });
         throw err;
@@ -245,7 +171,7 @@ async function readTerms(sheet: SheetReader): Promise<ParsedTerm[]> {
     const missing = [0, 1, 2].find((i) => cells[i] === null);
     if (missing !== undefined)
       throw refuse('ctcae.rowIncomplete', { row: row.number, column: CTCAE_HEADERS[missing]! });
-    const code = meddraCode(values[1], cells[0]!);
+    const code = meddraCode(row.cells[0], cells[0]!);
     if (code === null) throw refuse('ctcae.badCode', { row: row.number, value: cells[0]!.slice(0, 30) });
     const first = firstRowOf.get(code);
     if (first !== undefined) throw refuse('ctcae.duplicateCode', { row: row.number, code, firstRow: first });
@@ -269,19 +195,13 @@ async function readTerms(sheet: SheetReader): Promise<ParsedTerm[]> {
   return terms;
 }
 
-/** Parses with a time limit; anything exceljs or the unzipper throws on a damaged file becomes `ctcae.damaged`. */
+/** Parses the workbook; anything unforeseen that the reader throws on a damaged file becomes excel.damaged. */
 async function parseWorkbook(bytes: Buffer): Promise<ParsedTerm[]> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(refuse('ctcae.damaged')), PARSE_TIMEOUT_MS);
-  });
   try {
-    return await Promise.race([readCleanCopy(bytes), timeout]);
+    return await readCleanCopy(bytes);
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw refuse('ctcae.damaged');
-  } finally {
-    clearTimeout(timer);
+    throw refuse('excel.damaged');
   }
 }
 
@@ -295,7 +215,6 @@ export async function loadCtcaeWorkbook(
   ctx: ServiceContext,
   input: { fileName: string; bytes: Buffer },
 ): Promise<CtcaeLoadResult> {
-  checkBytes(input.bytes);
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
   const parsed = await parseWorkbook(input.bytes);
 

@@ -42,6 +42,8 @@ const RECORD_KINDS = [
   'holiday',
   'ctcae',
   'safety_settings',
+  'export_delivery',
+  'import_batch',
   'user',
   'setting',
 ] as const;
@@ -62,6 +64,8 @@ const ACTIONS = [
   // safety (issue 6)
   'report',
   'acknowledge',
+  'export',
+  'import',
   'load',
 ] as const;
 const PAGE_SIZE = 50;

@@ -1,0 +1,464 @@
+/**
+ * Importing adverse events (issue 7): one sheet, a row per AE, in our own AE listing's layout (so an export reads back),
+ * a sponsor's Chinese or English headers, or SDTM AE variables. Each row is checked with the AE rules of the screens
+ * (core/safety/aes.ts checkAe: grades of the CTCAE term, dates in order, consent, seriousness ⇔ criteria, grade 5 ⇔
+ * fatal ⇔ death, the SAE clock); causality and expectedness of another center's subject are that center's
+ * investigator's. A row names its AE by subject and AE number: a new number is created, a known one updated when
+ * something differs, else left unchanged.
+ */
+import { eq } from 'drizzle-orm';
+import { adverseEvents, ctcaeTerms, subjects } from '../../../../db/schema';
+import type { AeFields, SeriousCriterion } from '../../../api';
+import { aeChanges, checkAe, rowValues, type AeLookups, type AeRow, type SubjectRow } from '../../safety/aes';
+import { safetySettingsOf } from '../../safety/settings';
+import { recordAudit } from '../../audit/audit';
+import { AppError } from '../../errors';
+import { SIGNED_AE_FIELDS } from '../../safety/signed-content';
+import { AE_ACTION, AE_OUTCOME, AE_SEVERITY, CAUSALITY, SERIOUS_CRITERION } from '../vocab';
+import type { ImportKindDef, Plan, ReadSheet, TypedRow } from './engine';
+import type { FieldSpec } from './fields';
+import { codeHeader } from '../layout';
+
+/** A coded field and its code column ("转归" and "转归（代码）" in our export): the code column wins when both are there. */
+const coded = (f: FieldSpec): FieldSpec[] => [
+  f,
+  {
+    field: `${f.field}Code`,
+    zh: codeHeader(f.zh, 'zh-CN'),
+    en: codeHeader(f.en, 'en'),
+    type: f.type,
+    codes: f.codes,
+  },
+];
+const flag = (field: string, zh: string, en: string, sdtm: string): FieldSpec => ({
+  field,
+  zh,
+  en,
+  sdtm,
+  type: 'yesNo',
+});
+
+export const AE_FIELDS: FieldSpec[] = [
+  {
+    field: 'subject',
+    zh: '受试者编号',
+    en: 'Subject no.',
+    synonyms: ['受试者', '筛选号', '随机号', 'Subject', 'Subject ID', 'Subject number', 'SUBJID', 'Screening no.'],
+    sdtm: 'USUBJID',
+    required: true,
+    type: 'text',
+    max: 60,
+  },
+  {
+    field: 'aeNumber',
+    zh: 'AE 编号',
+    en: 'AE no.',
+    synonyms: ['AE序号', '不良事件编号', 'AE number'],
+    sdtm: 'AESEQ',
+    type: 'integer',
+  },
+  {
+    field: 'verbatimTerm',
+    zh: 'AE 名称（原始描述）',
+    en: 'Verbatim term',
+    synonyms: ['AE名称', '不良事件名称', '不良事件', 'AE term', 'Adverse event', 'Reported term'],
+    sdtm: 'AETERM',
+    required: true,
+    type: 'text',
+    max: 200,
+  },
+  {
+    field: 'ctcaeTerm',
+    zh: 'CTCAE 术语',
+    en: 'CTCAE term',
+    synonyms: ['Preferred term', '首选术语'],
+    sdtm: 'AEDECOD',
+    type: 'text',
+    max: 200,
+  },
+  {
+    field: 'ctcaeCode',
+    zh: 'MedDRA 编码',
+    en: 'MedDRA code',
+    synonyms: ['MedDRA', 'PT code', 'AEPTCD'],
+    type: 'text',
+    max: 20,
+  },
+  {
+    field: 'soc',
+    zh: '系统器官分类',
+    en: 'SOC',
+    synonyms: ['AEBODSYS', 'System organ class'],
+    sdtm: 'AESOC',
+    type: 'text',
+    max: 200,
+  },
+  {
+    field: 'grade',
+    zh: 'CTCAE 分级',
+    en: 'CTCAE grade',
+    synonyms: ['分级', '等级', 'Grade', 'Toxicity grade'],
+    sdtm: 'AETOXGR',
+    type: 'integer',
+  },
+  ...coded({ field: 'severity', zh: '严重程度', en: 'Severity', sdtm: 'AESEV', type: 'code', codes: AE_SEVERITY }),
+  {
+    field: 'startDate',
+    zh: '开始日期',
+    en: 'Start date',
+    synonyms: ['发生日期', 'Onset date'],
+    sdtm: 'AESTDTC',
+    required: true,
+    type: 'date',
+  },
+  {
+    field: 'endDate',
+    zh: '结束日期',
+    en: 'End date',
+    synonyms: ['转归日期', 'Stop date'],
+    sdtm: 'AEENDTC',
+    type: 'date',
+  },
+  ...coded({ field: 'ongoing', zh: '持续', en: 'Ongoing', synonyms: ['是否持续'], type: 'yesNo' }),
+  ...coded({
+    field: 'serious',
+    zh: '严重不良事件',
+    en: 'Serious',
+    synonyms: ['是否SAE', 'SAE'],
+    sdtm: 'AESER',
+    type: 'yesNo',
+  }),
+  {
+    field: 'seriousCriteria',
+    zh: '严重性标准',
+    en: 'Seriousness criteria',
+    synonyms: ['SAE标准'],
+    type: 'codes',
+    codes: SERIOUS_CRITERION,
+  },
+  flag('sdth', '导致死亡', 'Results in death', 'AESDTH'),
+  flag('slife', '危及生命', 'Life-threatening', 'AESLIFE'),
+  flag('shosp', '导致住院', 'Hospitalisation', 'AESHOSP'),
+  flag('sdisab', '导致残疾', 'Disability', 'AESDISAB'),
+  flag('scong', '先天异常', 'Congenital anomaly', 'AESCONG'),
+  flag('smie', '重要医学事件', 'Medically important', 'AESMIE'),
+  {
+    field: 'awarenessAt',
+    zh: '获知时间',
+    en: 'Awareness',
+    synonyms: ['研究者获知时间', 'Awareness date'],
+    type: 'datetime',
+  },
+  ...coded({ field: 'expected', zh: '预期', en: 'Expected', synonyms: ['是否预期'], type: 'yesNo' }),
+  ...coded({
+    field: 'causality',
+    zh: '与研究药物的关系',
+    en: 'Causality',
+    synonyms: ['因果关系', '相关性', 'Relationship to study drug'],
+    sdtm: 'AEREL',
+    type: 'code',
+    codes: CAUSALITY,
+  }),
+  ...coded({
+    field: 'action',
+    zh: '对研究药物采取的措施',
+    en: 'Action taken',
+    synonyms: ['采取的措施', 'Action taken with study treatment'],
+    sdtm: 'AEACN',
+    type: 'code',
+    codes: AE_ACTION,
+  }),
+  { field: 'treatment', zh: '治疗', en: 'Treatment', synonyms: ['处理', '治疗措施'], type: 'text', max: 500 },
+  ...coded({
+    field: 'outcome',
+    zh: '转归',
+    en: 'Outcome',
+    synonyms: ['结局'],
+    sdtm: 'AEOUT',
+    type: 'code',
+    codes: AE_OUTCOME,
+  }),
+  // columns of our own AE listing that the import knows and leaves (derived or recorded elsewhere)
+  { field: 'centerCode', zh: '中心编号', en: 'Center', synonyms: ['SITEID'], type: 'text' },
+  { field: 'visit', zh: '关联访视', en: 'Visit', type: 'text' },
+  ...coded({ field: 'assessmentSigned', zh: '研究者已签名', en: 'Investigator signed', type: 'text' }),
+];
+
+const CRITERION_FLAGS: [string, SeriousCriterion][] = [
+  ['sdth', 'death'],
+  ['slife', 'life_threatening'],
+  ['shosp', 'hospitalisation'],
+  ['sdisab', 'disability'],
+  ['scong', 'congenital_anomaly'],
+  ['smie', 'medically_important'],
+];
+
+/** The code column's value when the file has one, else the label column's. */
+function pick<T>(v: Record<string, unknown>, field: string): T | null {
+  const code = v[`${field}Code`];
+  return (code !== undefined && code !== null ? code : (v[field] ?? null)) as T | null;
+}
+
+interface SubjectEntry {
+  row: SubjectRow;
+  own: boolean;
+}
+
+/** The AE import's plan: rows checked and decided against the study's subjects and AEs, read once. */
+function planAes(env: Parameters<ImportKindDef['plan']>[0], sheets: ReadonlyMap<string, ReadSheet>): Plan {
+  const { ctx } = env;
+  const studyId = env.studyId!;
+  const sheet = sheets.get('aes');
+  const sqlite = ctx.db.$client;
+  const study = sqlite.prepare('SELECT protocol_number FROM studies WHERE id = ?').get(studyId) as
+    { protocol_number: string } | undefined;
+  if (!study) throw new AppError('not_found', 'errors.notFound', { params: { entity: 'study' } });
+  const settings = safetySettingsOf(ctx.db, studyId);
+
+  // the study's subjects by subject number and screening number, and the dictionary and visits, read once
+  const bySubject = new Map<string, SubjectEntry>();
+  const subjectRows = ctx.db.select().from(subjects).where(eq(subjects.studyId, studyId)).all();
+  const ownCenter = (
+    sqlite.prepare('SELECT id FROM centers WHERE study_id = ? AND is_own = 1').get(studyId) as
+      { id: number } | undefined
+  )?.id;
+  for (const s of subjectRows) {
+    const entry = { row: s, own: s.centerId === ownCenter };
+    bySubject.set(s.screeningNumber.toLowerCase(), entry);
+    if (s.subjectNumber) bySubject.set(s.subjectNumber.toLowerCase(), entry);
+  }
+  const prefix = `${study.protocol_number.toLowerCase()}-`;
+  /** a subject number, a screening number, or USUBJID = STUDYID-SITEID-SUBJID */
+  const subjectOf = (text: string): SubjectEntry | undefined => {
+    const key = text.trim().toLowerCase();
+    const direct = bySubject.get(key);
+    if (direct || !key.startsWith(prefix)) return direct;
+    const rest = key.slice(prefix.length);
+    const dash = rest.indexOf('-');
+    return dash > 0 ? bySubject.get(rest.slice(dash + 1)) : undefined;
+  };
+  const terms = new Map(
+    ctx.db
+      .select()
+      .from(ctcaeTerms)
+      .all()
+      .map((t) => [t.meddraCode, t]),
+  );
+  const termByName = new Map([...terms.values()].map((t) => [t.term.toLowerCase(), t]));
+  const visitSubject = new Map(
+    (
+      sqlite.prepare('SELECT id, subject_id FROM visits WHERE study_id = ?').all(studyId) as {
+        id: number;
+        subject_id: number;
+      }[]
+    ).map((v) => [v.id, v.subject_id]),
+  );
+  const lookups: AeLookups = { term: (code) => terms.get(code), visitSubject: (id) => visitSubject.get(id) };
+  const existing = new Map<string, AeRow>();
+  for (const a of ctx.db.select().from(adverseEvents).where(eq(adverseEvents.studyId, studyId)).all())
+    existing.set(`${a.subjectId}:${a.aeNumber}`, a);
+  const nextNumber = new Map<number, number>();
+  for (const a of existing.values())
+    nextNumber.set(a.subjectId, Math.max(nextNumber.get(a.subjectId) ?? 0, a.aeNumber));
+
+  type Write =
+    | { kind: 'create'; subject: SubjectRow; aeNumber: number; values: ReturnType<typeof rowValues> }
+    | { kind: 'update'; before: AeRow; values: ReturnType<typeof rowValues> };
+  const writes: Write[] = [];
+  let unchanged = 0;
+  const seen = new Set<string>();
+  const rows: readonly TypedRow[] = sheet?.rows ?? [];
+  for (const { row, values: v } of rows) {
+    const reject = (field: string | null, key: string, params?: Record<string, string | number>) =>
+      env.reject(sheet!, row, field, key, params);
+    const subject = subjectOf(String(v.subject));
+    if (!subject) {
+      reject('subject', 'exchange.unknownSubject', { value: String(v.subject) });
+      continue;
+    }
+    // the CTCAE term: by MedDRA code, or by its name when the file has no code
+    let ctcaeCode = (v.ctcaeCode as string | null) ?? null;
+    if (!ctcaeCode && v.ctcaeTerm) {
+      const byName = termByName.get(String(v.ctcaeTerm).toLowerCase());
+      if (byName) ctcaeCode = byName.meddraCode;
+      else if (terms.size > 0) {
+        reject('ctcaeTerm', 'exchange.unknownCtcaeTerm', { value: String(v.ctcaeTerm) });
+        continue;
+      }
+    }
+    const flagged = CRITERION_FLAGS.filter(([f]) => v[f] === true).map(([, c]) => c);
+    const listed = (v.seriousCriteria as SeriousCriterion[] | null) ?? [];
+    const criteria = [...new Set([...listed, ...flagged])];
+    const endDate = (v.endDate as string | null) ?? null;
+    const ongoingCell = pick<boolean>(v, 'ongoing');
+    const fields: AeFields = {
+      verbatimTerm: String(v.verbatimTerm),
+      ctcaeCode,
+      grade: (v.grade as number | null) ?? null,
+      severity: pick(v, 'severity'),
+      startDate: String(v.startDate),
+      endDate,
+      // no "ongoing" column: an AE without an end date is ongoing
+      ongoing: ongoingCell ?? endDate === null,
+      serious: pick<boolean>(v, 'serious') ?? criteria.length > 0,
+      seriousCriteria: criteria,
+      awarenessAt: (v.awarenessAt as string | null) ?? null,
+      expected: pick(v, 'expected'),
+      causality: pick(v, 'causality'),
+      action: pick(v, 'action'),
+      treatment: (v.treatment as string | null) ?? null,
+      outcome: pick(v, 'outcome'),
+      visitId: null,
+      notes: null,
+    };
+    const aeNumber = (v.aeNumber as number | null) ?? null;
+    const key = aeNumber === null ? null : `${subject.row.id}:${aeNumber}`;
+    if (key !== null) {
+      if (seen.has(key)) {
+        reject('aeNumber', 'exchange.duplicateRow', { value: aeNumber! });
+        continue;
+      }
+      seen.add(key);
+    }
+    const before = key === null ? null : (existing.get(key) ?? null);
+    if (before) {
+      // a column the file does not have keeps what is stored (a sponsor's file rarely carries every field)
+      const has = (field: string) => field in sheet!.columns || `${field}Code` in sheet!.columns;
+      if (!has('ctcaeCode') && !has('ctcaeTerm')) fields.ctcaeCode = before.ctcaeCode;
+      if (!has('grade')) fields.grade = before.grade;
+      if (!has('severity')) fields.severity = before.severity;
+      if (!has('endDate')) fields.endDate = before.endDate;
+      if (!has('ongoing')) fields.ongoing = before.ongoing;
+      if (!has('serious')) fields.serious = before.serious;
+      if (!has('seriousCriteria') && !CRITERION_FLAGS.some(([f]) => has(f)))
+        fields.seriousCriteria = before.seriousCriteria;
+      if (!has('awarenessAt')) fields.awarenessAt = before.awarenessAt;
+      if (!has('expected')) fields.expected = before.expected;
+      if (!has('causality')) fields.causality = before.causality;
+      if (!has('action')) fields.action = before.action;
+      if (!has('treatment')) fields.treatment = before.treatment;
+      if (!has('outcome')) fields.outcome = before.outcome;
+    }
+    let derived;
+    try {
+      derived = checkAe(
+        ctx,
+        subject.row,
+        settings,
+        env.role,
+        // an update keeps what the file cannot carry (linked visit, notes)
+        before ? { ...fields, visitId: before.visitId, notes: before.notes } : fields,
+        before,
+        { lookups, assessedElsewhere: !subject.own },
+      );
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      for (const f of err.error.fields ?? [])
+        reject(columnOfAeField(sheet!, f.field.replace(/^fields\./, '')), f.messageKey, f.params);
+      continue;
+    }
+    const values = rowValues(derived);
+    if (before) {
+      const changes = aeChanges(before, { ...before, ...values });
+      if (Object.keys(changes).length === 0) unchanged++;
+      else writes.push({ kind: 'update', before, values });
+    } else {
+      const n = aeNumber ?? (nextNumber.get(subject.row.id) ?? 0) + 1;
+      nextNumber.set(subject.row.id, Math.max(nextNumber.get(subject.row.id) ?? 0, n));
+      writes.push({ kind: 'create', subject: subject.row, aeNumber: n, values });
+    }
+  }
+
+  return {
+    studyId,
+    created: writes.filter((w) => w.kind === 'create').length,
+    updated: writes.filter((w) => w.kind === 'update').length,
+    unchanged,
+    apply(c, reason) {
+      const now = c.now().toISOString();
+      const insert = c.db.$client.prepare(
+        `INSERT INTO adverse_events (study_id, center_id, subject_id, ae_number, verbatim_term, ctcae_code, ctcae_term, soc,
+           grade, severity, start_date, end_date, ongoing, serious, serious_criteria, awareness_at, report_due_at, expected,
+           causality, related, action, treatment, outcome, visit_id, notes, assessment_signed, created_by, created_at,
+           updated_at)
+         VALUES (@studyId, @centerId, @subjectId, @aeNumber, @verbatimTerm, @ctcaeCode, @ctcaeTerm, @soc, @grade, @severity,
+           @startDate, @endDate, @ongoing, @serious, @seriousCriteria, @awarenessAt, @reportDueAt, @expected, @causality,
+           @related, @action, @treatment, @outcome, @visitId, @notes, 0, @createdBy, @now, @now)`,
+      );
+      const update = c.db.$client.prepare(
+        `UPDATE adverse_events SET verbatim_term = @verbatimTerm, ctcae_code = @ctcaeCode, ctcae_term = @ctcaeTerm,
+           soc = @soc, grade = @grade, severity = @severity, start_date = @startDate, end_date = @endDate,
+           ongoing = @ongoing, serious = @serious, serious_criteria = @seriousCriteria, awareness_at = @awarenessAt,
+           report_due_at = @reportDueAt, expected = @expected, causality = @causality, related = @related,
+           action = @action, treatment = @treatment, outcome = @outcome, assessment_signed = @assessmentSigned,
+           updated_at = @now
+         WHERE id = @id`,
+      );
+      const sqlValues = (x: ReturnType<typeof rowValues>) => ({
+        ...x,
+        ongoing: x.ongoing ? 1 : 0,
+        serious: x.serious ? 1 : 0,
+        related: x.related ? 1 : 0,
+        expected: x.expected === null ? null : x.expected ? 1 : 0,
+        seriousCriteria: JSON.stringify(x.seriousCriteria),
+      });
+      for (const w of writes) {
+        if (w.kind === 'create') {
+          const r = insert.run({
+            ...sqlValues(w.values),
+            studyId: w.subject.studyId,
+            centerId: w.subject.centerId,
+            subjectId: w.subject.id,
+            aeNumber: w.aeNumber,
+            createdBy: c.actor.id,
+            now,
+          });
+          recordAudit(c, {
+            action: 'create',
+            entity: 'adverse_event',
+            entityId: Number(r.lastInsertRowid),
+            studyId: w.subject.studyId,
+            subjectId: w.subject.id,
+            changes: aeChanges(null, { ...w.values, aeNumber: w.aeNumber } as never),
+            reason,
+          });
+        } else {
+          const changes = aeChanges(w.before, { ...w.before, ...w.values });
+          const signedChanged = SIGNED_AE_FIELDS.some((f) => f in changes);
+          if (signedChanged && w.before.assessmentSigned) changes.assessmentSigned = [true, false];
+          update.run({
+            ...sqlValues(w.values),
+            assessmentSigned: signedChanged ? 0 : w.before.assessmentSigned ? 1 : 0,
+            id: w.before.id,
+            now,
+          });
+          recordAudit(c, {
+            action: 'update',
+            entity: 'adverse_event',
+            entityId: w.before.id,
+            studyId: w.before.studyId,
+            subjectId: w.before.subjectId,
+            changes,
+            reason,
+          });
+        }
+      }
+    },
+  };
+}
+
+/** The file's column a rule's field refers to (criteria: their list column, or the first SDTM flag column). */
+function columnOfAeField(sheet: ReadSheet, field: string): string | null {
+  if (field === 'seriousCriteria' && !(field in sheet.columns))
+    return CRITERION_FLAGS.map(([f]) => f).find((f) => f in sheet.columns) ?? null;
+  return AE_FIELDS.some((f) => f.field === field) ? field : null;
+}
+
+export const aeImport: ImportKindDef = {
+  kind: 'aes',
+  needsStudy: true,
+  sheets: [
+    { key: 'aes', names: ['不良事件列表', 'AE listing', 'AE', '不良事件', 'Adverse events'], fields: AE_FIELDS },
+  ],
+  plan: planAes,
+};

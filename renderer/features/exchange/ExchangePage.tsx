@@ -1,0 +1,123 @@
+/**
+ * /excel — Excel exchange with sponsors (issue 7): one study at a time (kept in the address, like the tab), its export
+ * form with the export settings beside it, and its deliveries. Monitors export too: exports are de-identified.
+ */
+import { Badge, Empty, Select, Skeleton, Tabs, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useApiQuery } from '../../api/useApiQuery';
+import { ErrorState } from '../../components/ErrorState';
+import { useUrlState } from '../subjects/useUrlState';
+import { DeliveriesTable } from './DeliveriesTable';
+import { ExportForm } from './ExportForm';
+import { ExportSettingsCard } from './ExportSettingsCard';
+
+const TABS = ['export', 'deliveries'] as const;
+type Tab = (typeof TABS)[number];
+
+export function ExchangePage() {
+  const { t } = useTranslation();
+  const { params, update } = useUrlState();
+  const studies = useApiQuery('studies.list', { sort: 'protocolNumber', order: 'asc' });
+  const list = studies.data ?? [];
+  const chosen = Number(params.get('study')) || undefined;
+  // the study asked for in the address, else the first one
+  const studyId = list.find((s) => s.id === chosen)?.id ?? list[0]?.id;
+  const tab = TABS.find((k) => k === params.get('tab')) ?? 'export';
+
+  return (
+    <>
+      <div className="td-page-header">
+        <div>
+          <Typography.Title level={4}>{t('exchangeUi.title')}</Typography.Title>
+          <Typography.Text type="secondary">{t('exchangeUi.intro')}</Typography.Text>
+        </div>
+        <Select
+          showSearch={{ optionFilterProp: 'label' }}
+          style={{ width: 380, flex: '0 0 auto' }}
+          aria-label={t('exchangeUi.study')}
+          placeholder={t('exchangeUi.study')}
+          value={studyId}
+          loading={studies.loading}
+          onChange={(id: number) => update({ study: id })}
+          options={list.map((s) => ({ value: s.id, label: `${s.protocolNumber} · ${s.shortTitle}` }))}
+          popupMatchSelectWidth={false}
+          data-testid="exchange-study"
+        />
+      </div>
+      <div className="td-panel">
+        {studies.error ? (
+          <ErrorState error={studies.error} onRetry={studies.reload} />
+        ) : !studies.data ? (
+          <Skeleton active paragraph={{ rows: 6 }} />
+        ) : studyId === undefined ? (
+          <Empty description={t('exchangeUi.noStudies')}>
+            <Link to="/studies">{t('nav.studies')}</Link>
+          </Empty>
+        ) : (
+          <StudyExchange
+            key={studyId}
+            studyId={studyId}
+            tab={tab}
+            onTab={(k) => update({ tab: k === 'export' ? undefined : k })}
+          />
+        )}
+      </div>
+    </>
+  );
+}
+
+function StudyExchange({ studyId, tab, onTab }: { studyId: number; tab: Tab; onTab: (tab: Tab) => void }) {
+  const { t } = useTranslation();
+  const study = useApiQuery('studies.get', { id: studyId });
+  const [refresh, setRefresh] = useState(0);
+  const deliveries = useApiQuery('exchange.deliveries', { studyId }, refresh);
+
+  if (study.error) return <ErrorState error={study.error} onRetry={study.reload} />;
+  if (!study.data || study.data.id !== studyId) return <Skeleton active paragraph={{ rows: 6 }} />;
+  const count = deliveries.data?.length ?? 0;
+  return (
+    <Tabs
+      activeKey={tab}
+      onChange={(k) => onTab(k as Tab)}
+      items={[
+        {
+          key: 'export',
+          label: t('exchangeUi.tabs.export'),
+          children: (
+            <div style={{ display: 'flex', gap: 24, alignItems: 'flex-start', flexWrap: 'wrap' }}>
+              <ExportForm
+                study={study.data}
+                deliveries={deliveries.data ?? []}
+                onExported={() => setRefresh((n) => n + 1)}
+              />
+              <div style={{ flex: '0 1 340px', minWidth: 280 }}>
+                <ExportSettingsCard studyId={studyId} />
+              </div>
+            </div>
+          ),
+        },
+        {
+          key: 'deliveries',
+          label: (
+            <span>
+              {t('exchangeUi.tabs.deliveries')}
+              {count > 0 && (
+                <Badge
+                  count={count}
+                  overflowCount={199}
+                  color="#8c8c8c"
+                  size="small"
+                  style={{ marginInlineStart: 6 }}
+                  data-testid="deliveries-count"
+                />
+              )}
+            </span>
+          ),
+          children: <DeliveriesTable query={deliveries} />,
+        },
+      ]}
+    />
+  );
+}

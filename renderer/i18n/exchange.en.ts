@@ -1,0 +1,97 @@
+import type { exchangeZh } from './exchange.zh-CN';
+
+/** The Excel exchange screens in English (issue 7). Typed from the Chinese file: a missing or extra key is a type error. */
+export const exchangeEn: typeof exchangeZh = {
+  title: 'Excel exchange',
+  intro:
+    'De-identified Excel workbooks for sponsors and CROs: the sponsor’s logs or SDTM domains, in full or only what changed since the last delivery.',
+  study: 'Study',
+  noStudies: 'No studies yet',
+  tabs: {
+    export: 'Export',
+    deliveries: 'Deliveries',
+  },
+  kinds: {
+    sponsor: 'Sponsor logs',
+    sdtm: 'SDTM',
+  },
+  sheets: {
+    summary: 'Per-center summary',
+    screening: 'Screening log',
+    enrollment: 'Enrollment log',
+    visits: 'Visit tracker',
+    aes: 'AE listing',
+    saes: 'SAE listing',
+    deviations: 'Deviation log',
+    DM: 'DM Demographics',
+    DS: 'DS Disposition',
+    SV: 'SV Subject visits',
+    AE: 'AE Adverse events',
+    TV: 'TV Trial visits',
+  },
+  langs: {
+    'zh-CN': '中文',
+    en: 'English',
+  },
+  fields: {
+    kind: 'Content',
+    sheets: 'Sheets',
+    lang: 'Workbook language',
+    centerIds: 'Centers',
+    range: 'Date range',
+    recipient: 'Recipient',
+    changesOnly: 'Only the changes since the last delivery',
+  },
+  hints: {
+    sheets:
+      'The workbook always starts with a “Read me” sheet (study, centers, who exported, filters, rows per sheet).',
+    sdtmSheets:
+      'SDTM variable names and controlled terminology, ISO 8601 dates, USUBJID = study ID-site ID-subject number.',
+    allCenters: 'All centers',
+    range: 'By screening, enrollment, visit, AE onset or deviation date; either end may stay empty.',
+    rangeStart: 'From',
+    rangeEnd: 'To',
+    recipient: 'e.g. sponsor’s clinical operations, a CRO, a monitor',
+    recipientNote: '“Changes” are counted per recipient: use the same name each time.',
+    since: 'Last {{kind}} delivery to this recipient: {{when}}',
+    noPrevious: 'No {{kind}} delivery to this recipient yet: make a full export first.',
+    noRecipient: 'Enter the recipient to choose changes only.',
+    deIdentified:
+      'Exports are always de-identified: no names, record numbers, ID numbers, phone numbers or birth dates; subjects by their numbers.',
+    slow: 'Exporting a large study takes a few seconds.',
+  },
+  export: 'Export',
+  exported: 'Exported {{file}}',
+  exportedChanges: 'Changes since the last delivery ({{when}})',
+  exportedFull: 'Full export',
+  rows: 'Rows per sheet',
+  rowsOf: '{{rows}} rows',
+  savedAs: 'The file was downloaded; the desktop app asks where to save it.',
+  deliveries: {
+    empty: 'No deliveries of this study yet',
+    refresh: 'Refresh',
+    exportedAt: 'Exported at',
+    kind: 'Kind',
+    recipient: 'Recipient',
+    fileName: 'File',
+    scope: 'Scope',
+    full: 'Full',
+    changesOnly: 'Changes only',
+    rows: 'Rows per sheet',
+    exportedBy: 'Exported by',
+  },
+  settings: {
+    title: 'Export settings',
+    initials: 'Include initials in exports (where the protocol allows)',
+    initialsHint:
+      'Only when the protocol lets subjects’ initials leave the site; otherwise subjects are identified by their numbers. SDTM exports never carry initials.',
+    on: 'Included',
+    off: 'Not included',
+    turnOnTitle: 'On: exports include initials',
+    turnOffTitle: 'Off: exports without initials',
+    turnOn: 'From now on the sponsor logs carry the subjects’ initials. Say where the protocol allows it.',
+    turnOff: 'From now on exports identify subjects by their numbers only.',
+    saved: 'Export settings saved',
+    readOnly: 'Investigators, coordinators and administrators can change them.',
+  },
+};
