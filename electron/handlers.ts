@@ -39,6 +39,7 @@ import * as susars from './core/safety/susars';
 import * as exchange from './core/exchange/export';
 import * as imports from './core/exchange/import/engine';
 import { importKind } from './core/exchange/import/kinds';
+import { importTemplate } from './core/exchange/import/template';
 
 /** What a host keeps per window (desktop) or per browser session: who is signed in. */
 export interface Session {
@@ -633,6 +634,7 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
   'imports.cancel': { access: SITE_ROLES, run: (_ctx, i) => ({ cancelled: imports.cancelImport(i.jobId) }) },
   'imports.commit': { access: SITE_ROLES, run: (ctx, i) => imports.commitImport(ctx, i.token) },
   'imports.mapping': { access: SITE_ROLES, run: (ctx, i) => imports.savedMapping(ctx.db, i.sponsor, i.kind) },
+  'imports.template': { access: SITE_ROLES, run: (ctx, i) => importTemplate(i.kind, i.lang, ctx.now()) },
 };
 
 /** Audit events as the caller may read them: a monitor never sees personal fields, not even as old → new values. */

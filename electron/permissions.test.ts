@@ -129,6 +129,7 @@ const EXPECTED: Record<string, Expected> = {
   'imports.cancel': EDITORS,
   'imports.commit': EDITORS,
   'imports.mapping': EDITORS,
+  'imports.template': EDITORS,
 };
 
 /** Everything a monitor may call — reads and their own session only. Written out, not derived. */

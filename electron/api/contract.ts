@@ -569,6 +569,10 @@ export const contract = {
   'imports.cancel': channel<{ cancelled: boolean }>()(z.object({ jobId: z.string().max(64) })),
   /** writes a validated workbook in one transaction, as an import batch */
   'imports.commit': channel<ImportCommitResult>()(importCommitInput),
+  /** a blank template of a kind of import (notes on the headers, dropdowns, an example row the import skips) */
+  'imports.template': channel<{ fileName: string; base64: string }>()(
+    z.object({ kind: z.enum(importKindList), lang: z.enum(locales) }),
+  ),
   /** the saved column mapping of a sponsor for a kind of import */
   'imports.mapping': channel<{ headers: Record<string, string | null>; dayMonthOrder: 'dmy' | 'mdy' | null } | null>()(
     z.object({ sponsor: z.string().trim().min(1).max(100), kind: z.enum(importKindList) }),

@@ -211,6 +211,52 @@ describe('cli: export', () => {
   });
 });
 
+describe('cli: import', () => {
+  it('reads our own export back (dry run, JSON), and refuses a bad file naming each cell, writing nothing', async () => {
+    const file = copyOf('import.sqlite');
+    const db = new Database(file, { readonly: true });
+    const { protocol_number: protocol, id } = db
+      .prepare(
+        `SELECT st.protocol_number, st.id FROM studies st JOIN adverse_events a ON a.study_id = st.id
+         LEFT JOIN safety_settings ss ON ss.study_id = st.id WHERE coalesce(ss.severity_scale, 'ctcae') = 'ctcae'
+         GROUP BY st.id ORDER BY count(*) DESC LIMIT 1`,
+      )
+      .get() as { protocol_number: string; id: number };
+    const aes = (db.prepare('SELECT count(*) AS n FROM adverse_events WHERE study_id = ?').get(id) as { n: number }).n;
+    db.close();
+    expect((await run('export', protocol, 'mine.xlsx', '--db', 'import.sqlite')).code).toBe(0);
+    const dry = await run(
+      'import',
+      'aes',
+      'mine.xlsx',
+      '--db',
+      'import.sqlite',
+      '--study',
+      protocol,
+      '--dry-run',
+      '--json',
+    );
+    expect(dry).toMatchObject({ code: 0, err: '' });
+    expect(JSON.parse(dry.out)).toEqual({ created: 0, updated: 0, unchanged: aes, rejected: [] });
+
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('AE');
+    ws.addRow(['受试者编号', 'AE名称', 'CTCAE分级', '开始日期', '转归']);
+    ws.addRow(['NOBODY', '发热', 1, '2025-01-10', '痊愈']);
+    await wb.xlsx.writeFile(path.join(dir, 'bad.xlsx'));
+    const before = all(file, 'adverse_events').length;
+    const bad = await run('import', 'aes', 'bad.xlsx', '--db', 'import.sqlite', '--study', protocol, '--json');
+    expect(bad.code).toBe(1);
+    const out = JSON.parse(bad.out) as { created: number; rejected: Record<string, unknown>[] };
+    expect(out.created).toBe(0);
+    expect(out.rejected).toEqual([
+      { sheet: 'AE', row: 2, column: 'A', value: 'NOBODY', reason: expect.stringContaining('NOBODY') as unknown },
+    ]);
+    expect(all(file, 'adverse_events').length).toBe(before);
+    expect((await run('import', 'nonsense', 'bad.xlsx', '--db', 'import.sqlite')).code).toBe(2);
+  });
+});
+
 describe('cli: as a process', () => {
   it('runs as `npm run cli` does, relative paths from where npm was started', () => {
     const v = spawnSync(

@@ -12,6 +12,8 @@ import { restoreCommand } from './restore';
 import { EXIT, processIo, type CliIo, type ExitCode } from './io';
 import { seedDemoCommand } from './seed-demo';
 import { exportCommand } from './export';
+import { importCommand } from './import';
+import { importKinds, type ImportKind } from '../api';
 import { verifyCommand } from './verify';
 
 export const USAGE = `TrialDesk admin command line
@@ -30,6 +32,10 @@ Commands:
                                       (small: 8 studies; large: 300 studies, 1,500 centers)
   audit --json --db <file> [--limit N]
                                       the audit trail as JSON Lines (one event per line), newest first; read-only
+  import <kind> <file> --db <file> [--study <protocol>] [--dry-run] [--json]
+                                      validate a workbook and, unless --dry-run, commit it all or nothing; kinds: aes
+                                      (study, subjects, visits, sdtm to come); --json prints {created, updated,
+                                      unchanged, rejected:[{sheet,row,column,value,reason}]}; exit 1 if any rejected
   export <protocol> <out.xlsx> --db <file> [--sdtm] [--since-last <recipient>] [--recipient <name>] [--lang zh-CN|en]
                                       a de-identified workbook of the study (the sponsor's logs, or SDTM domains),
                                       recorded as a delivery; --since-last: only what changed since the last delivery
@@ -67,6 +73,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
         'since-last': { type: 'string' },
         recipient: { type: 'string' },
         lang: { type: 'string' },
+        study: { type: 'string' },
+        'dry-run': { type: 'boolean' },
       },
       allowPositionals: true,
       strict: true,
@@ -84,16 +92,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
   const cwd = opts.cwd ?? process.env.INIT_CWD ?? process.cwd();
   const resolve = (p: string) => path.resolve(cwd, p);
 
-  const known = ['verify', 'backup', 'restore', 'seed-demo', 'audit', 'export'];
+  const known = ['verify', 'backup', 'restore', 'seed-demo', 'audit', 'export', 'import'];
   if (!known.includes(command)) return usageError(io, `Unknown command: ${command}`);
   if (values.db === undefined || values.db.trim() === '') return usageError(io, `${command} needs --db <file>`);
   const db = resolve(values.db);
-  const expectedPositionals = command === 'backup' || command === 'restore' ? 1 : command === 'export' ? 2 : 0;
+  const expectedPositionals =
+    command === 'backup' || command === 'restore' ? 1 : command === 'export' || command === 'import' ? 2 : 0;
   if (rest.length > expectedPositionals) return usageError(io, `Unexpected argument: ${rest[expectedPositionals]}`);
   if (values.scale !== undefined && command !== 'seed-demo') return usageError(io, `--scale is for seed-demo only`);
-  if ((values.json !== undefined || values.limit !== undefined) && command !== 'audit') {
-    return usageError(io, `--json and --limit are for audit only`);
-  }
+  if (values.json !== undefined && command !== 'audit' && command !== 'import')
+    return usageError(io, `--json is for audit and import only`);
+  if (values.limit !== undefined && command !== 'audit') return usageError(io, `--limit is for audit only`);
+  if ((values.study !== undefined || values['dry-run'] !== undefined) && command !== 'import')
+    return usageError(io, `--study and --dry-run are for import only`);
   const exportOnly = [values.sdtm, values['since-last'], values.recipient, values.lang].some((v) => v !== undefined);
   if (exportOnly && command !== 'export')
     return usageError(io, `--sdtm, --since-last, --recipient and --lang are for export only`);
@@ -157,6 +168,32 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
           recipient: values.recipient ?? null,
           lang: values.lang ?? 'zh-CN',
           version,
+        },
+        io,
+      );
+    }
+    case 'import': {
+      const [kind, input] = rest;
+      if (kind === undefined || input === undefined)
+        return usageError(io, 'import needs the kind and the file: import <kind> <file> --db <file>');
+      if (!importKinds.includes(kind as ImportKind))
+        return usageError(io, `the kind must be one of ${importKinds.join(', ')}, not ${kind}`);
+      if (!existsSync(db)) {
+        io.err(`No database at ${db}.`);
+        return EXIT.usage;
+      }
+      if (!existsSync(resolve(input))) {
+        io.err(`No file at ${resolve(input)}.`);
+        return EXIT.usage;
+      }
+      return importCommand(
+        db,
+        {
+          kind: kind as ImportKind,
+          file: resolve(input),
+          study: values.study ?? null,
+          dryRun: values['dry-run'] ?? false,
+          json: values.json ?? false,
         },
         io,
       );

@@ -297,6 +297,7 @@ async function deliver(
       to: input.to,
       initials,
       now,
+      centerCodes: new Map(centers.map((c) => [c.id, c.code])),
       arms: studyList('arms', study.arms),
       screenFailureReasons: studyList('screen-failure reasons', study.screen_failure_reasons),
       changed: previous ? changedRecords(snapshot, input.studyId, previous.auditSeq, auditSeq) : null,

@@ -10,6 +10,7 @@
 import type Database from 'better-sqlite3';
 import type { SponsorSheet } from '../../api/exchange';
 import type { CodeList } from '../../excel/codes';
+import { localDate } from '../dates';
 import { isSusar, saeClockState } from '../safety/clock';
 import type { Sheet } from '../../excel/write';
 import { lazy, toSheet, type Column, type SheetLayout } from './layout';
@@ -38,6 +39,8 @@ export interface SheetScope {
   to: string | null;
   initials: boolean;
   now: Date;
+  /** the study's center codes by id (the visit tracker's 100,000 rows look them up here, not by a join) */
+  centerCodes: ReadonlyMap<number, string>;
   /** the study's own lists (arms, screen-failure reasons) as code lists */
   arms: CodeList;
   screenFailureReasons: CodeList;
@@ -135,14 +138,18 @@ const summaryLayout: SheetLayout<SummaryRow> = {
 /** The summary counts every subject of each center as of the export (not the date range: it is a summary). */
 function summaryRows(scope: SheetScope): Iterable<SummaryRow> {
   const f = filters(scope, 'c.id', null);
+  // a center's last visit done: back along the study's calendar index from today (a done visit is never later), not a
+  // pass over the study's 100,000 visits
+  const today = localDate(scope.now);
+  const lastDone = scope.snapshot.prepare(
+    `SELECT calendar_date AS last FROM visits WHERE study_id = ? AND calendar_date <= ? AND center_id = ?
+       AND status = 'done' ORDER BY calendar_date DESC LIMIT 1`,
+  );
   const lastVisit = new Map(
-    (
-      scope.snapshot
-        .prepare(
-          `SELECT center_id, max(actual_date) AS last FROM visits WHERE study_id = ? AND status = 'done' GROUP BY center_id`,
-        )
-        .all(scope.studyId) as { center_id: number; last: string | null }[]
-    ).map((r) => [r.center_id, r.last]),
+    [...scope.centerCodes.keys()].map((id) => [
+      id,
+      (lastDone.get(scope.studyId, today, id) as { last: string } | undefined)?.last ?? null,
+    ]),
   );
   const rows = scope.snapshot
     .prepare(
@@ -294,7 +301,7 @@ function subjectRows(scope: SheetScope, enrolled: boolean): Iterable<SubjectRow>
 interface VisitRow {
   id: number;
   subject_label: string;
-  center_code: string;
+  center_id: number;
   code: string;
   name: string;
   unscheduled: number;
@@ -308,13 +315,19 @@ interface VisitRow {
   reason: string | null;
 }
 const subjectLabel = { key: 'subject', zh: '受试者编号', en: 'Subject no.', kind: 'text' } as const;
-const visitLayout: SheetLayout<VisitRow> = {
+const visitLayout = (scope: SheetScope): SheetLayout<VisitRow> => ({
   key: 'visits',
   zh: '访视跟踪表',
   en: 'Visit tracker',
   columns: [
     { ...subjectLabel, value: (r) => r.subject_label },
-    { key: 'centerCode', zh: '中心编号', en: 'Center', kind: 'text', value: (r) => r.center_code },
+    {
+      key: 'centerCode',
+      zh: '中心编号',
+      en: 'Center',
+      kind: 'text',
+      value: (r) => scope.centerCodes.get(r.center_id) ?? null,
+    },
     { key: 'code', zh: '访视编号', en: 'Visit', kind: 'text', value: (r) => r.code },
     { key: 'name', zh: '访视名称', en: 'Visit name', kind: 'text', width: 16, value: (r) => r.name },
     {
@@ -347,18 +360,17 @@ const visitLayout: SheetLayout<VisitRow> = {
     },
     { key: 'reason', zh: '原因/说明', en: 'Reason', kind: 'text', width: 24, value: (r) => r.reason },
   ],
-};
+});
 
 export const deviationLabel = (n: number): string => `DV-${String(n).padStart(3, '0')}`;
 
 function visitRows(scope: SheetScope): Iterable<VisitRow> {
   const f = filters(scope, 'v.center_id', 'v.calendar_date');
   const stmt = scope.snapshot.prepare(
-    `SELECT v.id, coalesce(s.subject_number, s.screening_number) AS subject_label, c.code AS center_code, v.code, v.name,
+    `SELECT v.id, coalesce(s.subject_number, s.screening_number) AS subject_label, v.center_id, v.code, v.name,
        v.unscheduled, v.target_date, v.window_start, v.window_end, v.actual_date, v.status, v.out_of_window,
        d.number AS deviation_number, v.reason
-     FROM subjects s JOIN visits v ON v.subject_id = s.id JOIN centers c ON c.id = v.center_id
-       LEFT JOIN deviations d ON d.id = v.deviation_id
+     FROM subjects s JOIN visits v ON v.subject_id = s.id LEFT JOIN deviations d ON d.id = v.deviation_id
      WHERE s.study_id = ? ${f.sql}
      ORDER BY lower(s.screening_number), v.seq, v.id`,
   );
@@ -635,7 +647,7 @@ export function sponsorSheet(sheet: SponsorSheet, scope: SheetScope, lang: 'zh-C
     case 'enrollment':
       return toSheet({ layout: enrollmentLayout(scope), rows: lazy(() => subjectRows(scope, true)) }, lang);
     case 'visits':
-      return toSheet({ layout: visitLayout, rows: lazy(() => visitRows(scope)) }, lang);
+      return toSheet({ layout: visitLayout(scope), rows: lazy(() => visitRows(scope)) }, lang);
     case 'aes':
       return toSheet({ layout: aeLayout(lang), rows: lazy(() => aeRows(scope, false)) }, lang);
     case 'saes':
@@ -651,12 +663,17 @@ export function sponsorSheet(sheet: SponsorSheet, scope: SheetScope, lang: 'zh-C
  */
 export function sponsorFieldLabels(): Map<string, { zh: string; en: string }> {
   const none: CodeList = { name: 'none', entries: [] };
-  const scope = { initials: true, arms: none, screenFailureReasons: none } as SheetScope;
+  const scope = {
+    initials: true,
+    arms: none,
+    screenFailureReasons: none,
+    centerCodes: new Map(),
+  } as unknown as SheetScope;
   const layouts: SheetLayout<never>[] = [
     summaryLayout,
     screeningLayout(scope),
     enrollmentLayout(scope),
-    visitLayout,
+    visitLayout(scope),
     aeLayout('zh-CN'),
     saeLayout(scope, 'zh-CN'),
     deviationLayout,

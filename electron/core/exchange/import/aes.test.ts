@@ -225,6 +225,42 @@ describe('AE import', () => {
     expect(again.importedBefore).toMatchObject({ batchId: done.batchId });
   });
 
+  it('a blank template, filled below its example row, imports (the example row is skipped)', async () => {
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const t = await call<{ fileName: string; base64: string }>('imports.template', { kind: 'aes', lang });
+      expect(t.fileName).toMatch(/\.xlsx$/);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(t.base64, 'base64') as unknown as ArrayBuffer);
+      const ws = wb.worksheets.find((w) => w.state === 'visible' && w.getRow(1).cellCount > 5)!;
+      const headers = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+      // required headers carry the mark, and each header its note
+      expect(headers[0]).toMatch(/^\*/);
+      expect(ws.getRow(1).getCell(1).note).toBeTruthy();
+      const col = (name: RegExp) => headers.findIndex((h) => name.test(h)) + 1;
+      const [a] = consented(1);
+      const row = ws.getRow(3);
+      row.getCell(col(lang === 'zh-CN' ? /受试者编号/ : /Subject no/)).value = a!.subject_number;
+      row.getCell(col(lang === 'zh-CN' ? /AE 名称/ : /Verbatim/)).value = `模板导入 ${lang}`;
+      row.getCell(col(lang === 'zh-CN' ? /CTCAE 分级/ : /CTCAE grade/)).value = 1;
+      row.getCell(col(lang === 'zh-CN' ? /开始日期/ : /Start date/)).value = new Date(
+        `${a!.first_consent_date}T00:00:00Z`,
+      );
+      row.getCell(col(lang === 'zh-CN' ? /^转归$/ : /^Outcome$/)).value =
+        lang === 'zh-CN' ? '好转/正在恢复' : 'Recovering/resolving';
+      row.commit();
+      const filled = Buffer.from(await wb.xlsx.writeBuffer());
+      const report = await validate(filled, { lang });
+      expect(report.rejected).toEqual([]);
+      // the example row (row 2) is not imported: one AE, ongoing (no end date)
+      expect(report).toMatchObject({ created: 1, updated: 0 });
+      await call('imports.commit', { token: report.token });
+      const ae = sqlite
+        .prepare('SELECT ongoing, outcome, grade FROM adverse_events WHERE verbatim_term = ?')
+        .get(`模板导入 ${lang}`) as { ongoing: number; outcome: string; grade: number };
+      expect(ae).toEqual({ ongoing: 1, outcome: 'RECOVERING/RESOLVING', grade: 1 });
+    }
+  });
+
   it('a validation is stale once the database changed, and is refused', async () => {
     const [subject] = consented(3).slice(2);
     const report = await validate(

@@ -48,6 +48,7 @@ export const AE_FIELDS: FieldSpec[] = [
     required: true,
     type: 'text',
     max: 60,
+    template: { zh: '受试者编号（或筛选号）', en: 'Subject number (or screening number)', example: '01-001' },
   },
   {
     field: 'aeNumber',
@@ -56,6 +57,11 @@ export const AE_FIELDS: FieldSpec[] = [
     synonyms: ['AE序号', '不良事件编号', 'AE number'],
     sdtm: 'AESEQ',
     type: 'integer',
+    template: {
+      zh: '该受试者的 AE 序号；留空则自动编号',
+      en: 'AE number of the subject; empty: numbered automatically',
+      example: 1,
+    },
   },
   {
     field: 'verbatimTerm',
@@ -66,6 +72,7 @@ export const AE_FIELDS: FieldSpec[] = [
     required: true,
     type: 'text',
     max: 200,
+    template: { zh: '研究者记录的原始描述', en: 'As the investigator wrote it', example: '中性粒细胞计数降低' },
   },
   {
     field: 'ctcaeTerm',
@@ -75,6 +82,11 @@ export const AE_FIELDS: FieldSpec[] = [
     sdtm: 'AEDECOD',
     type: 'text',
     max: 200,
+    template: {
+      zh: 'CTCAE v5.0 英文术语（可留空）',
+      en: 'CTCAE v5.0 term (may be empty)',
+      example: 'Neutrophil count decreased',
+    },
   },
   {
     field: 'ctcaeCode',
@@ -83,6 +95,11 @@ export const AE_FIELDS: FieldSpec[] = [
     synonyms: ['MedDRA', 'PT code', 'AEPTCD'],
     type: 'text',
     max: 20,
+    template: {
+      zh: 'CTCAE 术语的 MedDRA 编码（可留空）',
+      en: 'MedDRA code of the CTCAE term (may be empty)',
+      example: '10029366',
+    },
   },
   {
     field: 'soc',
@@ -100,8 +117,21 @@ export const AE_FIELDS: FieldSpec[] = [
     synonyms: ['分级', '等级', 'Grade', 'Toxicity grade'],
     sdtm: 'AETOXGR',
     type: 'integer',
+    template: { zh: 'CTCAE 分级 1–5（CTCAE 研究）', en: 'CTCAE grade 1–5 (CTCAE studies)', example: 3 },
   },
-  ...coded({ field: 'severity', zh: '严重程度', en: 'Severity', sdtm: 'AESEV', type: 'code', codes: AE_SEVERITY }),
+  ...coded({
+    field: 'severity',
+    zh: '严重程度',
+    en: 'Severity',
+    sdtm: 'AESEV',
+    type: 'code',
+    codes: AE_SEVERITY,
+    template: {
+      zh: '轻度/中度/重度（不用 CTCAE 的研究）',
+      en: 'Mild/moderate/severe (studies not on CTCAE)',
+      example: null,
+    },
+  }),
   {
     field: 'startDate',
     zh: '开始日期',
@@ -110,6 +140,7 @@ export const AE_FIELDS: FieldSpec[] = [
     sdtm: 'AESTDTC',
     required: true,
     type: 'date',
+    template: { zh: 'YYYY-MM-DD', en: 'YYYY-MM-DD', example: '2026-03-05' },
   },
   {
     field: 'endDate',
@@ -118,8 +149,16 @@ export const AE_FIELDS: FieldSpec[] = [
     synonyms: ['转归日期', 'Stop date'],
     sdtm: 'AEENDTC',
     type: 'date',
+    template: { zh: 'YYYY-MM-DD；持续中则留空', en: 'YYYY-MM-DD; empty while ongoing', example: '2026-03-12' },
   },
-  ...coded({ field: 'ongoing', zh: '持续', en: 'Ongoing', synonyms: ['是否持续'], type: 'yesNo' }),
+  ...coded({
+    field: 'ongoing',
+    zh: '持续',
+    en: 'Ongoing',
+    synonyms: ['是否持续'],
+    type: 'yesNo',
+    template: { zh: '是/否；有结束日期则为否', en: 'Yes/No; No when there is an end date', example: 'N' },
+  }),
   ...coded({
     field: 'serious',
     zh: '严重不良事件',
@@ -127,6 +166,7 @@ export const AE_FIELDS: FieldSpec[] = [
     synonyms: ['是否SAE', 'SAE'],
     sdtm: 'AESER',
     type: 'yesNo',
+    template: { zh: '是/否', en: 'Yes/No', example: 'N' },
   }),
   {
     field: 'seriousCriteria',
@@ -135,6 +175,11 @@ export const AE_FIELDS: FieldSpec[] = [
     synonyms: ['SAE标准'],
     type: 'codes',
     codes: SERIOUS_CRITERION,
+    template: {
+      zh: '严重时填写：死亡、危及生命、住院、残疾、先天异常、重要医学事件，多项用；分隔',
+      en: 'If serious: death, life-threatening, hospitalisation, disability, congenital anomaly, medically important; separate with ;',
+      example: null,
+    },
   },
   flag('sdth', '导致死亡', 'Results in death', 'AESDTH'),
   flag('slife', '危及生命', 'Life-threatening', 'AESLIFE'),
@@ -148,8 +193,20 @@ export const AE_FIELDS: FieldSpec[] = [
     en: 'Awareness',
     synonyms: ['研究者获知时间', 'Awareness date'],
     type: 'datetime',
+    template: {
+      zh: 'SAE 必填：研究者获知时间 YYYY-MM-DD HH:mm',
+      en: 'SAE: when the investigator became aware, YYYY-MM-DD HH:mm',
+      example: null,
+    },
   },
-  ...coded({ field: 'expected', zh: '预期', en: 'Expected', synonyms: ['是否预期'], type: 'yesNo' }),
+  ...coded({
+    field: 'expected',
+    zh: '预期',
+    en: 'Expected',
+    synonyms: ['是否预期'],
+    type: 'yesNo',
+    template: { zh: '是/否（研究者判断）', en: 'Yes/No (the investigator’s)', example: 'Y' },
+  }),
   ...coded({
     field: 'causality',
     zh: '与研究药物的关系',
@@ -158,6 +215,7 @@ export const AE_FIELDS: FieldSpec[] = [
     sdtm: 'AEREL',
     type: 'code',
     codes: CAUSALITY,
+    template: { zh: '与研究药物的关系（研究者判断）', en: 'Causality (the investigator’s)', example: 'possibly' },
   }),
   ...coded({
     field: 'action',
@@ -167,8 +225,17 @@ export const AE_FIELDS: FieldSpec[] = [
     sdtm: 'AEACN',
     type: 'code',
     codes: AE_ACTION,
+    template: { zh: '对研究药物采取的措施', en: 'Action taken with study treatment', example: 'DRUG INTERRUPTED' },
   }),
-  { field: 'treatment', zh: '治疗', en: 'Treatment', synonyms: ['处理', '治疗措施'], type: 'text', max: 500 },
+  {
+    field: 'treatment',
+    zh: '治疗',
+    en: 'Treatment',
+    synonyms: ['处理', '治疗措施'],
+    type: 'text',
+    max: 500,
+    template: { zh: '针对该 AE 的治疗', en: 'Treatment given', example: 'G-CSF' },
+  },
   ...coded({
     field: 'outcome',
     zh: '转归',
@@ -177,6 +244,7 @@ export const AE_FIELDS: FieldSpec[] = [
     sdtm: 'AEOUT',
     type: 'code',
     codes: AE_OUTCOME,
+    template: { zh: '转归', en: 'Outcome', example: 'RECOVERED/RESOLVED' },
   }),
   // columns of our own AE listing that the import knows and leaves (derived or recorded elsewhere)
   { field: 'centerCode', zh: '中心编号', en: 'Center', synonyms: ['SITEID'], type: 'text' },

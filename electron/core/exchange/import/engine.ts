@@ -22,7 +22,9 @@ import { recordAudit } from '../../audit/audit';
 import type { ServiceContext } from '../../context';
 import { AppError, fieldError } from '../../errors';
 import { translate } from '../../messages';
+import { isExampleRow, type TemplateColumn } from '../../../excel/template';
 import { parseField, type FieldSpec, type FieldValue, type SheetSpec } from './fields';
+import { templateColumns } from './template';
 
 /** rows searched for the header row */
 const HEADER_SCAN_ROWS = 30;
@@ -302,11 +304,27 @@ async function readSheet(file: XlsxFile, name: string, spec: SheetSpec, o: ReadO
     fields = spec.fields
       .filter((f) => f.field in found.columns)
       .map((f) => ({ spec: f, index: found.columns[f.field]! - 1 }));
+    examples = (['zh-CN', 'en'] as const).map((lang) => {
+      const cols = templateColumns(spec, lang).filter((c) => c.field in found.columns);
+      return { columns: cols, index: cols.map((c) => found.columns[c.field]! - 1) };
+    });
     return true;
   };
 
+  // the template's example row (in either language) is not data
+  let examples: { columns: Pick<TemplateColumn, 'kind' | 'example'>[]; index: number[] }[] = [];
+  const isExample = (cells: Cell[]) =>
+    examples.some(
+      (e) =>
+        e.columns.length > 0 &&
+        isExampleRow(
+          e.columns,
+          e.index.map((i) => cells[i]),
+        ),
+    );
   const takeRow = (number: number, cells: Cell[]) => {
     if (cells.every((c) => c.kind === 'empty' || (c.kind === 'text' && c.text.trim() === ''))) return;
+    if (number === match!.headerRow + 1 && isExample(cells)) return;
     const values: Record<string, FieldValue> = {};
     let bad = false;
     for (const f of fields) {

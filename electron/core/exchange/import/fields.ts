@@ -18,6 +18,8 @@ export interface FieldSpec extends HeaderField {
   codes?: CodeList;
   /** text: at most this many characters */
   max?: number;
+  /** in the blank template: what to type (the header's comment), and the example row's value */
+  template?: { zh: string; en: string; example: string | number | null };
 }
 
 /** One sheet an import reads: how its tab may be named, and its fields. */
