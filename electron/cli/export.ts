@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { openDatabase, type OpenedDatabase } from '../../db/open';
+import { openForCommand } from './open';
 import { parseInput } from '../core/validation';
 import { contract, sdtmDomains, sponsorSheets, type InputOf } from '../api';
 import { AppError } from '../core/errors';
@@ -22,13 +22,8 @@ export interface ExportArgs {
  * every center), streamed to a file and recorded as a delivery. The audit trail names the system user who ran it.
  */
 export async function exportCommand(file: string, args: ExportArgs, io: CliIo): Promise<ExitCode> {
-  let opened: OpenedDatabase;
-  try {
-    opened = await openDatabase(file);
-  } catch (err) {
-    io.err(`Cannot open ${file}: ${(err as Error).message}`);
-    return EXIT.failed;
-  }
+  const opened = await openForCommand(file, io);
+  if (!opened) return EXIT.failed;
   try {
     const study = opened.db.$client
       .prepare('SELECT id FROM studies WHERE lower(protocol_number) = lower(?)')

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, type OpenedDatabase } from '../../db/open';
+import { openForCommand } from './open';
 import { contract, type ImportKind, type InputOf } from '../api';
 import { AppError } from '../core/errors';
 import { commitImport, validateImport } from '../core/exchange/import/engine';
@@ -30,13 +30,8 @@ const MAX_BYTES = 100 * 1024 * 1024;
  * exits 1 when anything was rejected (nothing is written then) or the import failed.
  */
 export async function importCommand(file: string, args: ImportArgs, io: CliIo): Promise<ExitCode> {
-  let opened: OpenedDatabase;
-  try {
-    opened = await openDatabase(file);
-  } catch (err) {
-    io.err(`Cannot open ${file}: ${(err as Error).message}`);
-    return EXIT.failed;
-  }
+  const opened = await openForCommand(file, io);
+  if (!opened) return EXIT.failed;
   const lang = getLocale(opened.db);
   try {
     let studyId: number | null = null;

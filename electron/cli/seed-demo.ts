@@ -1,4 +1,4 @@
-import { openDatabase, type OpenedDatabase } from '../../db/open';
+import { openForCommand } from './open';
 import { DemoSeedError, seedDemo } from '../core/demo/seed';
 import type { DemoScale } from '../core/demo/plan';
 import { EXIT, type CliIo, type ExitCode } from './io';
@@ -7,13 +7,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** `seed-demo`: deterministic demo data into a database without studies (created if the file does not exist). */
 export async function seedDemoCommand(file: string, scale: DemoScale, io: CliIo): Promise<ExitCode> {
-  let opened: OpenedDatabase;
-  try {
-    opened = await openDatabase(file);
-  } catch (err) {
-    io.err(`Cannot open ${file}: ${(err as Error).message}`);
-    return EXIT.failed;
-  }
+  const opened = await openForCommand(file, io);
+  if (!opened) return EXIT.failed;
   try {
     if (opened.migrated.length > 0) io.out(`Database ${file} ready (${opened.migrated.join(', ')} applied).`);
     const r = await seedDemo(opened.db, { scale });

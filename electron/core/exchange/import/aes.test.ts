@@ -5,31 +5,19 @@
  */
 import type Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../../../../db/open';
-import type { ApiResult, ExportResult, ImportCommitResult, ImportReport, InputOf, SessionUser } from '../../../api';
-import { dispatch, type HostContext, type Session } from '../../../handlers';
-import { seedDemo } from '../../demo/seed';
+import type { ExportResult, ImportCommitResult, ImportReport, InputOf } from '../../../api';
+import type { Session } from '../../../handlers';
+import { openSeeded, type Seeded } from '../../../testing/seeded';
 
-let dir: string;
-let o: OpenedDatabase;
+let t: Seeded;
 let sqlite: Database.Database;
-let host: HostContext;
-let admin: Session;
 let study: number;
 let jobs = 0;
 
-const send = (channel: string, payload: unknown, s: Session = admin): Promise<ApiResult<unknown>> =>
-  dispatch(host, s, channel, payload);
-async function call<T>(channel: string, payload: unknown, s: Session = admin): Promise<T> {
-  const r = await send(channel, payload, s);
-  if (!r.ok) throw new Error(`${channel}: ${JSON.stringify(r.error)}`);
-  return r.value as T;
-}
-const count = (sql: string, ...params: unknown[]): number => (sqlite.prepare(sql).get(...params) as { n: number }).n;
+const send = (channel: string, payload: unknown, s?: Session) => t.send(channel, payload, s);
+const call = <T>(channel: string, payload: unknown, s?: Session) => t.call<T>(channel, payload, s);
+const count = (sql: string, ...params: unknown[]): number => t.count(sql, ...params);
 
 const validate = (bytes: Buffer, over: Partial<InputOf<'imports.validate'>> = {}) =>
   call<ImportReport>('imports.validate', {
@@ -64,19 +52,8 @@ async function sponsorWorkbook(header: string[], rows: unknown[][]): Promise<Buf
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'trialdesk-import-aes-'));
-  o = await openDatabase(path.join(dir, 'import.sqlite'));
-  sqlite = o.db.$client;
-  const report = await seedDemo(o.db, { scale: 'small' });
-  host = { db: o.db, host: 'cli', version: 'test', now: () => new Date(`${report.baseDate}T02:00:00.000Z`) };
-  const user: SessionUser = {
-    id: report.actor.id!,
-    username: report.actor.username,
-    displayName: 'admin',
-    role: 'admin',
-    mustChangePassword: false,
-  };
-  admin = { user };
+  t = await openSeeded('import-aes');
+  sqlite = t.sqlite;
   study = (
     sqlite
       .prepare(
@@ -86,10 +63,7 @@ beforeAll(async () => {
       .get() as { id: number }
   ).id;
 }, 120_000);
-afterAll(() => {
-  o.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => t.cleanup());
 
 describe('AE import', () => {
   it('reads our own AE listing back: every AE known, nothing to change, nothing rejected', async () => {
