@@ -241,7 +241,7 @@ describe('sign-in hardening (injected clock)', () => {
       'locked',
     ]);
     expect(failed.every((e) => e.actor === 'zhou' && e.entity === 'user')).toBe(true);
-  });
+  }, 120_000); // a dozen scrypt (N=2^17) hashes: ~15 s on a quiet 2-core machine, twice that when it is busy
 
   it("a success resets the count; an administrator's reset clears a lock-out and forces a new password", async () => {
     const u = await makeUser('zhou', 'coordinator');
@@ -262,7 +262,7 @@ describe('sign-in hardening (injected clock)', () => {
     const reset = auditRows("action = 'password_reset'")[0]!;
     expect(reset.reason).toBe('用户锁定');
     expect(reset.changes).not.toMatch(/scrypt|hash/i);
-  });
+  }, 120_000); // as above: many scrypt hashes
 
   it('one message for an unknown user and a wrong password; the unknown name is audited too', async () => {
     const unknown = await h.send('auth.login', { username: 'nobody', password: 'whatever-123' }, { user: null });
