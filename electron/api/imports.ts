@@ -61,7 +61,9 @@ export interface ImportRejection {
 }
 
 export interface UnknownHeader {
+  /** the tab's name, and the kind's key of that sheet (as `fields[].sheet` names it) */
   sheet: string;
+  sheetKey: string;
   column: string;
   text: string;
   /** what a mapping is keyed by */
@@ -74,6 +76,7 @@ export interface ImportReport {
   sha256: string;
   /** the study the rows go to (null: the file names a study that does not exist yet and an SDTM import creates it) */
   studyId: number | null;
+  /** the sheets read: header row, and the rows that parsed (rejected cells' rows not counted) */
   sheets: { name: string; headerRow: number; rows: number }[];
   created: number;
   updated: number;

@@ -55,7 +55,7 @@ describe('cli: audit --json', () => {
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/--limit must be a whole number/);
     }
-    expect((await run('verify', '--json', '--db', 'seeded.sqlite')).err).toMatch(/for audit only/);
+    expect((await run('verify', '--json', '--db', 'seeded.sqlite')).err).toMatch(/--json is for audit and import only/);
     expect((await run('audit', '--json', '--db', 'missing.sqlite')).code).toBe(2);
     writeFileSync(path.join(dir, 'other.sqlite'), '');
     new Database(path.join(dir, 'other.sqlite')).exec('CREATE TABLE t (x)').close();

@@ -103,4 +103,13 @@ describe('browser-mode host', () => {
       error: { code: 'bad_request', messageKey: 'errors.badRequest' },
     });
   });
+
+  it('takes a workbook of several MiB for an import, and no such body for any other call', async () => {
+    // 3 MiB of base64: the import answers (here: not signed in), an ordinary call's body is refused before it is read
+    const big = 'A'.repeat(3 * 1024 * 1024);
+    const file = await api('imports.validate', { kind: 'aes', fileName: 'x.xlsx', base64: big, jobId: 'job-12345678' });
+    expect(JSON.parse(file.body)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    const other = await api('app.setLocale', { locale: 'en', padding: big }).catch((err: Error) => err);
+    expect(other instanceof Error || other.status === 400).toBe(true);
+  });
 });

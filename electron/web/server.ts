@@ -12,6 +12,11 @@ import { dispatch, type HostContext, type Session } from '../handlers';
 import { CONTENT_SECURITY_POLICY } from '../csp';
 
 const MAX_BODY = 1024 * 1024;
+/** Calls that carry a workbook (base64 of up to 100 MiB, the reader's own limit) may send that much, and no others. */
+const FILE_CHANNELS: Readonly<Record<string, number>> = {
+  'imports.validate': 140 * 1024 * 1024,
+  'ctcae.load': 30 * 1024 * 1024,
+};
 const SESSION_COOKIE = 'td_session';
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -56,13 +61,13 @@ const refusal = (code: 'bad_request' | 'forbidden', messageKey: string): ApiResu
   error: { code, messageKey },
 });
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size > max) {
         reject(new Error('body too large'));
         req.destroy();
       } else chunks.push(c);
@@ -123,7 +128,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
     let payload: unknown;
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, FILE_CHANNELS[channel] ?? MAX_BODY);
       payload = body ? (JSON.parse(body) as unknown) : {};
     } catch {
       return send(res, 400, refusal('bad_request', 'errors.badRequest'));

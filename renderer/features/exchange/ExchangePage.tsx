@@ -1,19 +1,22 @@
 /**
  * /excel — Excel exchange with sponsors (issue 7): one study at a time (kept in the address, like the tab), its export
- * form with the export settings beside it, and its deliveries. Monitors export too: exports are de-identified.
+ * form with the export settings beside it, its deliveries, and its imports. Monitors export too (exports are
+ * de-identified) but do not import.
  */
 import { Badge, Empty, Select, Skeleton, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useApiQuery } from '../../api/useApiQuery';
+import { useSession } from '../../app/session';
 import { ErrorState } from '../../components/ErrorState';
 import { useUrlState } from '../subjects/useUrlState';
 import { DeliveriesTable } from './DeliveriesTable';
 import { ExportForm } from './ExportForm';
 import { ExportSettingsCard } from './ExportSettingsCard';
+import { ImportTab } from './ImportTab';
 
-const TABS = ['export', 'deliveries'] as const;
+const TABS = ['export', 'deliveries', 'import'] as const;
 type Tab = (typeof TABS)[number];
 
 export function ExchangePage() {
@@ -24,7 +27,10 @@ export function ExchangePage() {
   const chosen = Number(params.get('study')) || undefined;
   // the study asked for in the address, else the first one
   const studyId = list.find((s) => s.id === chosen)?.id ?? list[0]?.id;
-  const tab = TABS.find((k) => k === params.get('tab')) ?? 'export';
+  // monitors do not import (the server refuses them): no import tab for them
+  const { user } = useSession();
+  const canImport = user !== null && user.role !== 'monitor';
+  const tab = TABS.find((k) => k === params.get('tab') && (k !== 'import' || canImport)) ?? 'export';
 
   return (
     <>
@@ -60,6 +66,7 @@ export function ExchangePage() {
             key={studyId}
             studyId={studyId}
             tab={tab}
+            canImport={canImport}
             onTab={(k) => update({ tab: k === 'export' ? undefined : k })}
           />
         )}
@@ -68,7 +75,17 @@ export function ExchangePage() {
   );
 }
 
-function StudyExchange({ studyId, tab, onTab }: { studyId: number; tab: Tab; onTab: (tab: Tab) => void }) {
+function StudyExchange({
+  studyId,
+  tab,
+  canImport,
+  onTab,
+}: {
+  studyId: number;
+  tab: Tab;
+  canImport: boolean;
+  onTab: (tab: Tab) => void;
+}) {
   const { t } = useTranslation();
   const study = useApiQuery('studies.get', { id: studyId });
   const [refresh, setRefresh] = useState(0);
@@ -117,6 +134,9 @@ function StudyExchange({ studyId, tab, onTab }: { studyId: number; tab: Tab; onT
           ),
           children: <DeliveriesTable query={deliveries} />,
         },
+        ...(canImport
+          ? [{ key: 'import', label: t('exchangeUi.import.tab'), children: <ImportTab studyId={studyId} /> }]
+          : []),
       ]}
     />
   );

@@ -39,6 +39,7 @@ export interface TypedRow {
 export interface ReadSheet {
   spec: SheetSpec;
   name: string;
+  headerRow: number;
   columns: Record<string, number>;
   rows: TypedRow[];
 }
@@ -170,7 +171,7 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
         signal: job.abort.signal,
         onRow: () => void job.progress.done++,
         reject: (row, column, value, key, params) => reject(name, row, column, value, key, params),
-        unknown: (u) => unknownHeaders.push({ sheet: name, ...u }),
+        unknown: (u) => unknownHeaders.push({ sheet: name, sheetKey: spec.key, ...u }),
       });
       if (sheet) read.set(spec.key, sheet);
     }
@@ -215,7 +216,7 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
       studyId: plan?.studyId ?? input.studyId,
       sheets: [...read.values()].map((s) => ({
         name: s.name,
-        headerRow: s.rows[0] ? s.rows[0].row : 0,
+        headerRow: s.headerRow,
         rows: s.rows.length,
       })),
       created: plan?.created ?? 0,
@@ -262,7 +263,7 @@ interface ReadOpts {
   signal: AbortSignal;
   onRow(): void;
   reject(row: number, column: string, value: string, key: string, params?: Record<string, string | number>): void;
-  unknown(u: Omit<UnknownHeader, 'sheet'>): void;
+  unknown(u: Omit<UnknownHeader, 'sheet' | 'sheetKey'>): void;
 }
 
 /** One sheet: its header row found, then every row typed (or its cells rejected). Null when the header is unusable. */
@@ -270,7 +271,7 @@ async function readSheet(file: XlsxFile, name: string, spec: SheetSpec, o: ReadO
   const head: { number: number; cells: Cell[] }[] = [];
   let match: HeaderMatch | null = null;
   let fields: { spec: FieldSpec; index: number }[] = [];
-  const out: ReadSheet = { spec, name, columns: {}, rows: [] };
+  const out: ReadSheet = { spec, name, headerRow: 0, columns: {}, rows: [] };
   const parseOpts = {
     lang: o.lang,
     date1904: o.date1904,
@@ -301,6 +302,7 @@ async function readSheet(file: XlsxFile, name: string, spec: SheetSpec, o: ReadO
     for (const u of found.unknown) o.unknown({ column: columnLetter(u.column), text: u.text, key: u.key });
     if (found.missingRequired.length > 0 || found.duplicates.length > 0) return false;
     out.columns = found.columns;
+    out.headerRow = found.headerRow;
     fields = spec.fields
       .filter((f) => f.field in found.columns)
       .map((f) => ({ spec: f, index: found.columns[f.field]! - 1 }));
