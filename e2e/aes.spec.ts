@@ -54,9 +54,9 @@ test('adverse events: CTCAE dictionary, grade 3 AE, medical history refused, SAE
     await td.setUpAdministrator(app.url, ADMIN);
     const card = await openCtcaeCard(page);
     await expect(card.getByTestId('ctcae-terms')).toHaveText('尚未载入');
-    // a file that is not NCI's workbook: the server's reason, nothing loaded
+    // a file that is not NCI's workbook (NCI's CSV renamed): the server says what it is, nothing loaded
     await loadWorkbook(card, CTCAE_CSV);
-    await expect(card.getByTestId('ctcae-result')).toContainText('这不是 Excel 工作簿（.xlsx）');
+    await expect(card.getByTestId('ctcae-result')).toContainText('这是 CSV 或文本文件');
     await expect(card.getByTestId('ctcae-terms')).toHaveText('尚未载入');
     await loadWorkbook(card, CTCAE_FILE);
     await expect(card.getByTestId('ctcae-result')).toContainText('新增 837', { timeout: 30_000 });
