@@ -26,6 +26,7 @@ import { useDebounced } from '../subjects/useUrlState';
 import { ImportMappingForm, type HeaderAnswers } from './ImportMappingForm';
 import { ImportReportView } from './ImportReportView';
 import { XLSX_MIME, utcOffsetMinutes } from './labels';
+import { readBase64 } from '../../api/files';
 
 /** the kinds the server reads today; the others are listed as coming */
 const AVAILABLE: readonly ImportKind[] = ['aes'];
@@ -47,19 +48,6 @@ type Step =
   | { step: 'committed'; result: ImportCommitResult; fileName: string };
 
 type SavedMapping = { headers: Record<string, string | null>; dayMonthOrder: DayMonthOrder | null } | null;
-
-/** The file's bytes as base64 (what imports.validate takes). */
-function readBase64(file: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = typeof reader.result === 'string' ? reader.result : '';
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}
 
 /** The id progress and cancel name the run by (the server allows letters, digits and dashes). */
 function newJobId(): string {

@@ -14,19 +14,7 @@ import { ErrorState } from '../../components/ErrorState';
 import { translateError } from '../../components/formErrors';
 import { formatDateTime } from '../../i18n/format';
 import { shortHash } from '../aes/labels';
-
-/** The file's bytes as base64 (what ctcae.load takes). */
-function readBase64(file: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = typeof reader.result === 'string' ? reader.result : '';
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}
+import { readBase64 } from '../../api/files';
 
 export function CtcaeCard() {
   const { t } = useTranslation();
