@@ -4,7 +4,7 @@ import type { exchangeZh } from './exchange.zh-CN';
 export const exchangeEn: typeof exchangeZh = {
   title: 'Excel exchange',
   intro:
-    'De-identified Excel workbooks for sponsors and CROs: the sponsor’s logs or SDTM domains, in full or only what changed since the last delivery.',
+    "De-identified Excel workbooks for sponsors and CROs: the sponsor's logs or SDTM domains, in full or only what changed since the last delivery.",
   study: 'Study',
   noStudies: 'No studies yet',
   tabs: {
@@ -44,15 +44,15 @@ export const exchangeEn: typeof exchangeZh = {
   },
   hints: {
     sheets:
-      'The workbook always starts with a “Read me” sheet (study, centers, who exported, filters, rows per sheet).',
+      'The workbook always starts with a "Read me" sheet (study, centers, who exported, filters, rows per sheet).',
     sdtmSheets:
       'SDTM variable names and controlled terminology, ISO 8601 dates, USUBJID = study ID-site ID-subject number.',
     allCenters: 'All centers',
     range: 'By screening, enrollment, visit, AE onset or deviation date; either end may stay empty.',
     rangeStart: 'From',
     rangeEnd: 'To',
-    recipient: 'e.g. sponsor’s clinical operations, a CRO, a monitor',
-    recipientNote: '“Changes” are counted per recipient: use the same name each time.',
+    recipient: "e.g. sponsor's clinical operations, a CRO, a monitor",
+    recipientNote: '"Changes" are counted per recipient: use the same name each time.',
     since: 'Last {{kind}} delivery to this recipient: {{when}}',
     noPrevious: 'No {{kind}} delivery to this recipient yet: make a full export first.',
     noRecipient: 'Enter the recipient to choose changes only.',
@@ -84,12 +84,12 @@ export const exchangeEn: typeof exchangeZh = {
     title: 'Export settings',
     initials: 'Include initials in exports (where the protocol allows)',
     initialsHint:
-      'Only when the protocol lets subjects’ initials leave the site; otherwise subjects are identified by their numbers. SDTM exports never carry initials.',
+      "Only when the protocol lets subjects' initials leave the site; otherwise subjects are identified by their numbers. SDTM exports never carry initials.",
     on: 'Included',
     off: 'Not included',
     turnOnTitle: 'On: exports include initials',
     turnOffTitle: 'Off: exports without initials',
-    turnOn: 'From now on the sponsor logs carry the subjects’ initials. Say where the protocol allows it.',
+    turnOn: "From now on the sponsor logs carry the subjects' initials. Say where the protocol allows it.",
     turnOff: 'From now on exports identify subjects by their numbers only.',
     saved: 'Export settings saved',
     readOnly: 'Investigators, coordinators and administrators can change them.',
@@ -172,14 +172,14 @@ export const exchangeEn: typeof exchangeZh = {
       required: 'required',
       dayMonthOrder: 'Day/month order',
       dayMonthHint:
-        'The file has dates such as “05/03/2024” where day and month cannot be told apart: say how the whole file is to be read.',
+        'The file has dates such as "05/03/2024" where day and month cannot be told apart: say how the whole file is to be read.',
       dmy: 'day/month/year',
       mdy: 'month/day/year',
       applied: 'Mapping set:',
       ignored: 'ignored',
       clear: 'Clear mapping',
       apply: 'Validate again with this mapping',
-      saveFor: 'On import this mapping is saved for “{{sponsor}}” and used next time.',
+      saveFor: 'On import this mapping is saved for "{{sponsor}}" and used next time.',
       noSponsor: 'Enter the source (sponsor) to save this mapping on import for next time.',
     },
     commit: 'Import',

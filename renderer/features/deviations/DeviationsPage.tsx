@@ -1,11 +1,12 @@
 /** The "deviations" area: one study's deviation log at a time, the study chosen here (and kept in the address). */
-import { Empty, Select, Skeleton, Typography } from 'antd';
+import { Empty, Skeleton, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useApiQuery } from '../../api/useApiQuery';
 import { ErrorState } from '../../components/ErrorState';
 import { useUrlState } from '../subjects/useUrlState';
 import { DeviationLog } from './DeviationLog';
+import { StudyPicker } from '../../components/StudyPicker';
 
 export function DeviationsPage() {
   const { t } = useTranslation();
@@ -22,17 +23,14 @@ export function DeviationsPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t('schedulesUi.deviations.pageTitle')}
         </Typography.Title>
-        <Select
-          showSearch={{ optionFilterProp: 'label' }}
-          style={{ width: 420 }}
-          aria-label={t('schedulesUi.deviations.study')}
-          placeholder={t('schedulesUi.deviations.study')}
+        <StudyPicker
+          studies={list}
           value={studyId}
           loading={studies.loading}
-          onChange={(id: number) => update({ study: id })}
-          options={list.map((s) => ({ value: s.id, label: `${s.protocolNumber} · ${s.shortTitle}` }))}
-          popupMatchSelectWidth={false}
-          data-testid="deviation-study"
+          label={t('schedulesUi.deviations.study')}
+          width={420}
+          testId="deviation-study"
+          onChange={(id) => update({ study: id })}
         />
       </div>
       <div className="td-panel">

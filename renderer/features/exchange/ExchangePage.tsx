@@ -3,7 +3,7 @@
  * form with the export settings beside it, its deliveries, and its imports. Monitors export too (exports are
  * de-identified) but do not import.
  */
-import { Badge, Empty, Select, Skeleton, Tabs, Typography } from 'antd';
+import { Badge, Empty, Skeleton, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -15,6 +15,7 @@ import { DeliveriesTable } from './DeliveriesTable';
 import { ExportForm } from './ExportForm';
 import { ExportSettingsCard } from './ExportSettingsCard';
 import { ImportTab } from './ImportTab';
+import { StudyPicker } from '../../components/StudyPicker';
 
 const TABS = ['export', 'deliveries', 'import'] as const;
 type Tab = (typeof TABS)[number];
@@ -39,17 +40,14 @@ export function ExchangePage() {
           <Typography.Title level={4}>{t('exchangeUi.title')}</Typography.Title>
           <Typography.Text type="secondary">{t('exchangeUi.intro')}</Typography.Text>
         </div>
-        <Select
-          showSearch={{ optionFilterProp: 'label' }}
-          style={{ width: 380, flex: '0 0 auto' }}
-          aria-label={t('exchangeUi.study')}
-          placeholder={t('exchangeUi.study')}
+        <StudyPicker
+          studies={list}
           value={studyId}
           loading={studies.loading}
-          onChange={(id: number) => update({ study: id })}
-          options={list.map((s) => ({ value: s.id, label: `${s.protocolNumber} · ${s.shortTitle}` }))}
-          popupMatchSelectWidth={false}
-          data-testid="exchange-study"
+          label={t('exchangeUi.study')}
+          width={380}
+          testId="exchange-study"
+          onChange={(id) => update({ study: id })}
         />
       </div>
       <div className="td-panel">
