@@ -2,8 +2,8 @@
  * The Excel area's import tab through the UI on a real browser-mode host (issue 7). On a study with two enrolled,
  * consented subjects (set up by calls): the blank AE template is downloaded, filled with exceljs below its example row —
  * one good row, one of an unknown subject, one with 2025/2/30 — and validated: two rows rejected with their reasons,
- * nothing can be committed. Fixed, the file validates to three AEs to create and is committed; they appear in the
- * subjects' AE logs. A big file shows its progress (the server's real counts) and is cancelled with nothing written. A
+ * nothing can be committed; the report downloads as a workbook naming both cells. Fixed, the file validates to three
+ * AEs to create and is committed; they appear in the subjects' AE logs. A big file shows its progress (the server's real counts) and is cancelled with nothing written. A
  * sponsor's own file whose header "不良事件描述" is unknown is mapped to the verbatim term in the UI, validated again,
  * accepted and committed; the mapping is then offered for that sponsor. A monitor has no import tab.
  */
@@ -12,6 +12,7 @@ import { shot } from './pages/calls';
 import { EXCHANGE_STUDY, PEOPLE, openExchange, setUpExchangeStudy, type ExchangeSetUp } from './pages/exchange';
 import {
   chooseFile,
+  downloadReport,
   downloadTemplate,
   fillTemplate,
   openImport,
@@ -126,6 +127,32 @@ test('excel import: template, rejected rows fixed, commit, progress and cancel, 
     await expect(page.getByTestId('import-commit')).toBeDisabled();
     expect(await aeTerms(page, first)).toEqual(['恶心']);
     await shot(page, testInfo, '03-report-rejections');
+  });
+
+  await test.step('the report downloaded as a workbook: summary, each rejected cell with its reason', async () => {
+    await expect(page.getByTestId('import-report-download')).toHaveText('下载报告');
+    const report = await downloadReport(page, testInfo);
+    expect(report.fileName).toMatch(/^aes-two-bad_导入报告_\d{12}\.xlsx$/);
+    expect(report.workbook.worksheets.map((w) => w.name)).toEqual(['概要', '被拒绝的单元格']);
+    // the template's columns (A … Z) by header
+    const letter = (header: string) => String.fromCharCode(64 + template.columns.get(header)!);
+    expect(report.rejections).toEqual([
+      ['工作表', '行', '列', '值', '原因'],
+      [template.sheet.name, 4, letter('受试者编号'), '01-999', '本研究中没有受试者“01-999”'],
+      [template.sheet.name, 5, letter('开始日期'), '2025/2/30', '“2025/2/30”不是日历上存在的日期'],
+    ]);
+    const summary = new Map<string, unknown>();
+    report.workbook.getWorksheet('概要')!.eachRow((row) => {
+      const [k, v] = (row.values as unknown[]).slice(1);
+      summary.set(String(k), v);
+    });
+    expect(summary.get('文件名')).toBe('aes-two-bad.xlsx');
+    expect(summary.get('新建')).toBe(1);
+    expect(summary.get('被拒绝的行')).toBe(2);
+    expect(String(summary.get('研究项目'))).toContain(EXCHANGE_STUDY.protocolNumber);
+    await expect(page.getByText(`已下载报告 ${report.fileName}`)).toBeVisible();
+    await page.getByTestId('import-report').scrollIntoViewIfNeeded();
+    await shot(page, testInfo, '03b-report-download');
   });
 
   await test.step('the two rows fixed in the file: three AEs to create, committed in one go', async () => {

@@ -40,6 +40,7 @@ import * as exchange from './core/exchange/export';
 import * as imports from './core/exchange/import/engine';
 import { importKind } from './core/exchange/import/kinds';
 import { importTemplate } from './core/exchange/import/template';
+import { importReportFile } from './core/exchange/import/report';
 
 /** What a host keeps per window (desktop) or per browser session: who is signed in. */
 export interface Session {
@@ -635,6 +636,7 @@ export const handlers: { [C in ChannelName]: Handler<C> } = {
   'imports.commit': { access: SITE_ROLES, run: (ctx, i) => imports.commitImport(ctx, i.token) },
   'imports.mapping': { access: SITE_ROLES, run: (ctx, i) => imports.savedMapping(ctx.db, i.sponsor, i.kind) },
   'imports.template': { access: SITE_ROLES, run: (ctx, i) => importTemplate(i.kind, i.lang, ctx.now()) },
+  'imports.report': { access: SITE_ROLES, run: (ctx, i) => importReportFile(ctx, i.jobId, i.lang) },
 };
 
 /** Audit events as the caller may read them: a monitor never sees personal fields, not even as old → new values. */

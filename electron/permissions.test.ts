@@ -130,6 +130,7 @@ const EXPECTED: Record<string, Expected> = {
   'imports.commit': EDITORS,
   'imports.mapping': EDITORS,
   'imports.template': EDITORS,
+  'imports.report': EDITORS,
 };
 
 /** Everything a monitor may call — reads and their own session only. Written out, not derived. */

@@ -103,3 +103,27 @@ export function stat(page: Page, which: 'created' | 'updated' | 'unchanged' | 'r
 export function rejectionRows(page: Page): Locator {
   return page.getByTestId('import-rejections').locator('tbody tr.ant-table-row');
 }
+
+export interface ReportWorkbook {
+  fileName: string;
+  workbook: ExcelJS.Workbook;
+  /** the rejected cells sheet's rows as values (row 1 the header) */
+  rejections: unknown[][];
+}
+
+/** Presses 下载报告 under the report, catches the download, keeps it with the test's artifacts and opens it. */
+export async function downloadReport(page: Page, testInfo: TestInfo): Promise<ReportWorkbook> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('import-report-download').click(),
+  ]);
+  const file = testInfo.outputPath(`report-${download.suggestedFilename()}`);
+  await download.saveAs(file);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  const sheet = workbook.getWorksheet('被拒绝的单元格');
+  if (!sheet) throw new Error(`no rejections sheet in ${workbook.worksheets.map((w) => w.name).join(', ')}`);
+  const rejections: unknown[][] = [];
+  sheet.eachRow((row) => rejections.push((row.values as unknown[]).slice(1)));
+  return { fileName: download.suggestedFilename(), workbook, rejections };
+}

@@ -107,6 +107,7 @@ import {
 import {
   importCommitInput,
   importKinds as importKindList,
+  importReportInput,
   importValidateInput,
   type ImportCommitResult,
   type ImportProgress,
@@ -573,6 +574,8 @@ export const contract = {
   'imports.template': channel<{ fileName: string; base64: string }>()(
     z.object({ kind: z.enum(importKindList), lang: z.enum(locales) }),
   ),
+  /** a validation's report as a workbook (summary, every rejected cell with its reason, unknown headers) */
+  'imports.report': channel<{ fileName: string; base64: string }>()(importReportInput),
   /** the saved column mapping of a sponsor for a kind of import */
   'imports.mapping': channel<{ headers: Record<string, string | null>; dayMonthOrder: 'dmy' | 'mdy' | null } | null>()(
     z.object({ sponsor: z.string().trim().min(1).max(100), kind: z.enum(importKindList) }),

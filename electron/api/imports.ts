@@ -92,7 +92,15 @@ export interface ImportReport {
   importedBefore: { batchId: number; at: string } | null;
   /** commit this validation (valid for a while, until the database changes) — null when nothing can be committed */
   token: string | null;
+  /** the run's id (the input's): its report workbook is downloaded by it, for as long as a token would live */
+  jobId: string;
 }
+
+/** The report of a validation as a workbook (summary, rejected cells, unknown headers), in a language. */
+export const importReportInput = z.object({
+  jobId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+  lang: z.enum(locales),
+});
 
 export const importCommitInput = z.object({ token: z.string().regex(/^[a-f0-9]{32}$/) });
 export interface ImportCommitResult {

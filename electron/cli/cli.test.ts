@@ -255,6 +255,36 @@ describe('cli: import', () => {
     expect(all(file, 'adverse_events').length).toBe(before);
     expect((await run('import', 'nonsense', 'bad.xlsx', '--db', 'import.sqlite')).code).toBe(2);
   });
+
+  it('--report writes the validation report as a workbook: each rejected cell with its reason', async () => {
+    copyOf('report.sqlite');
+    const protocol = (all(path.join(dir, 'report.sqlite'), 'studies')[0] as { protocol_number: string })
+      .protocol_number;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('AE');
+    ws.addRow(['受试者编号', 'AE名称', 'CTCAE分级', '开始日期', '转归']);
+    ws.addRow(['NOBODY', '发热', 1, '2025-01-10', '痊愈']);
+    await wb.xlsx.writeFile(path.join(dir, 'bad-for-report.xlsx'));
+    const args = ['import', 'aes', 'bad-for-report.xlsx', '--db', 'report.sqlite', '--study', protocol];
+    const r = await run(...args, '--dry-run', '--report', 'report.xlsx');
+    expect(r.code).toBe(1);
+    expect(readdirSync(dir).filter((n) => n.startsWith('report.xlsx'))).toEqual(['report.xlsx']);
+    const back = new ExcelJS.Workbook();
+    await back.xlsx.readFile(path.join(dir, 'report.xlsx'));
+    expect(back.worksheets.map((w) => w.name)).toEqual(['概要', '被拒绝的单元格']);
+    const rejected = back.worksheets[1]!;
+    expect((rejected.getRow(1).values as unknown[]).slice(1)).toEqual(['工作表', '行', '列', '值', '原因']);
+    expect((rejected.getRow(2).values as unknown[]).slice(1)).toEqual([
+      'AE',
+      2,
+      'A',
+      'NOBODY',
+      '本研究中没有受试者“NOBODY”',
+    ]);
+    expect(rejected.rowCount).toBe(2);
+    // only for import
+    expect((await run('verify', '--db', 'report.sqlite', '--report', 'x.xlsx')).code).toBe(2);
+  });
 });
 
 describe('cli: as a process', () => {

@@ -7,6 +7,8 @@ import { contract, type ImportKind, type InputOf } from '../api';
 import { AppError } from '../core/errors';
 import { commitImport, validateImport } from '../core/exchange/import/engine';
 import { importKind } from '../core/exchange/import/kinds';
+import { reportWorkbook, studyLabel } from '../core/exchange/import/report';
+import { writeBytes } from '../excel/write';
 import { translate } from '../core/messages';
 import { getLocale } from '../core/settings/settings';
 import { parseInput } from '../core/validation';
@@ -19,13 +21,15 @@ export interface ImportArgs {
   study: string | null;
   dryRun: boolean;
   json: boolean;
+  /** where to write the validation report as a workbook (in the database's language), or null */
+  report: string | null;
 }
 
 /** The largest file the command reads into memory (the reader refuses larger ones anyway). */
 const MAX_BYTES = 100 * 1024 * 1024;
 
 /**
- * `import <kind> <file> --study <protocol> [--dry-run] --json`: the screens' import (validate, then commit all or
+ * `import <kind> <file> --study <protocol> [--dry-run] --json [--report <out.xlsx>]`: the screens' import (validate, then commit all or
  * nothing) for scripts. Prints {"created","updated","unchanged","rejected":[{"sheet","row","column","value","reason"}]};
  * exits 1 when anything was rejected (nothing is written then) or the import failed.
  */
@@ -65,7 +69,17 @@ export async function importCommand(file: string, args: ImportArgs, io: CliIo): 
       now: () => new Date(),
     };
     const input = parseInput(contract['imports.validate'].input, payload);
+    const validatedAt = ctx.now().toISOString();
     const report = await validateImport(ctx, { kind: importKind(args.kind), input, role: 'admin', saved: null });
+    if (args.report !== null) {
+      // the report is of the validation: written before the commit, whatever the commit then does
+      const meta = {
+        study: studyLabel(opened.db, report.studyId),
+        validatedAt,
+        utcOffsetMinutes: input.utcOffsetMinutes,
+      };
+      await writeBytes(args.report, await reportWorkbook(report, lang, meta));
+    }
     const rejected = report.rejected.map((r) => ({
       sheet: r.sheet,
       row: r.row,

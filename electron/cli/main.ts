@@ -32,10 +32,11 @@ Commands:
                                       (small: 8 studies; large: 300 studies, 1,500 centers)
   audit --json --db <file> [--limit N]
                                       the audit trail as JSON Lines (one event per line), newest first; read-only
-  import <kind> <file> --db <file> [--study <protocol>] [--dry-run] [--json]
+  import <kind> <file> --db <file> [--study <protocol>] [--dry-run] [--json] [--report <out.xlsx>]
                                       validate a workbook and, unless --dry-run, commit it all or nothing; kinds: aes
                                       (study, subjects, visits, sdtm to come); --json prints {created, updated,
-                                      unchanged, rejected:[{sheet,row,column,value,reason}]}; exit 1 if any rejected
+                                      unchanged, rejected:[{sheet,row,column,value,reason}]}; exit 1 if any rejected;
+                                      --report writes the validation report as a workbook (summary, rejected cells)
   export <protocol> <out.xlsx> --db <file> [--sdtm] [--since-last <recipient>] [--recipient <name>] [--lang zh-CN|en]
                                       a de-identified workbook of the study (the sponsor's logs, or SDTM domains),
                                       recorded as a delivery; --since-last: only what changed since the last delivery
@@ -75,6 +76,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
         lang: { type: 'string' },
         study: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        report: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -103,8 +105,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
   if (values.json !== undefined && command !== 'audit' && command !== 'import')
     return usageError(io, `--json is for audit and import only`);
   if (values.limit !== undefined && command !== 'audit') return usageError(io, `--limit is for audit only`);
-  if ((values.study !== undefined || values['dry-run'] !== undefined) && command !== 'import')
-    return usageError(io, `--study and --dry-run are for import only`);
+  if (
+    (values.study !== undefined || values['dry-run'] !== undefined || values.report !== undefined) &&
+    command !== 'import'
+  )
+    return usageError(io, `--study, --dry-run and --report are for import only`);
   const exportOnly = [values.sdtm, values['since-last'], values.recipient, values.lang].some((v) => v !== undefined);
   if (exportOnly && command !== 'export')
     return usageError(io, `--sdtm, --since-last, --recipient and --lang are for export only`);
@@ -194,6 +199,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo, opts:
           study: values.study ?? null,
           dryRun: values['dry-run'] ?? false,
           json: values.json ?? false,
+          report: values.report === undefined ? null : resolve(values.report),
         },
         io,
       );

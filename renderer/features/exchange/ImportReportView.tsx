@@ -1,14 +1,20 @@
 /**
  * An import's validation report on screen: rows to create / update / leave unchanged / rejected, a warning when the same
  * file was imported before, and every rejected cell with its sheet, row, column, value and reason in the user's language.
+ * The same report downloads as a workbook (summary, rejected cells, unknown headers) to keep or send back to the sender.
  */
-import { Alert, Card, Statistic, Table, Typography } from 'antd';
-import type { ReactNode } from 'react';
+import { DownloadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Statistic, Table, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportRejection, ImportReport } from '../../../electron/api/imports';
-import { translateMessage } from '../../components/formErrors';
+import { asApiError, call } from '../../api/client';
+import { useSession } from '../../app/session';
+import { translateError, translateMessage } from '../../components/formErrors';
 import i18n from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
+import { downloadBase64 } from '../audit/AuditTrailPage';
+import { XLSX_MIME } from './labels';
 
 /** The reason in the screen's language (the server's text is in the language asked for when validating). */
 export function rejectionReason(r: ImportRejection): string {
@@ -39,7 +45,7 @@ export function ImportReportView({ report, mapping }: { report: ImportReport; ma
           })}
         </Typography.Paragraph>
       )}
-      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', margin: '12px 0' }}>
+      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', margin: '12px 0', alignItems: 'center' }}>
         {stats.map((s) => (
           <Card key={s.key} size="small" style={{ flex: '0 1 170px', minWidth: 140 }}>
             <Statistic
@@ -50,6 +56,7 @@ export function ImportReportView({ report, mapping }: { report: ImportReport; ma
             />
           </Card>
         ))}
+        <DownloadReport report={report} />
       </div>
       {report.importedBefore && (
         <Alert
@@ -96,6 +103,37 @@ export function ImportReportView({ report, mapping }: { report: ImportReport; ma
         </>
       )}
     </section>
+  );
+}
+
+/** 下载报告: the report as a workbook, in the screen's language (its reasons translated again on the server). */
+function DownloadReport({ report }: { report: ImportReport }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { locale } = useSession();
+  const [busy, setBusy] = useState(false);
+  const download = async () => {
+    setBusy(true);
+    try {
+      const out = await call('imports.report', { jobId: report.jobId, lang: locale });
+      downloadBase64(out.fileName, out.base64, XLSX_MIME);
+      void message.success(t('exchangeUi.import.reportFile.downloaded', { file: out.fileName }));
+    } catch (err) {
+      void message.error(translateError(asApiError(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button
+      icon={<DownloadOutlined />}
+      loading={busy}
+      onClick={() => void download()}
+      title={t('exchangeUi.import.reportFile.hint')}
+      data-testid="import-report-download"
+    >
+      {t('exchangeUi.import.reportFile.download')}
+    </Button>
   );
 }
 
