@@ -4,12 +4,17 @@
  *
  *   export <db> <protocol> <out.xlsx>       the full sponsor export of a study, as the CLI makes it
  *   raw-write <in.xlsx> <out.xlsx>          exceljs's streaming writer alone, writing the cells of <in.xlsx>
+ *   import <db> <protocol> <in.xlsx> <now>  validateImport + commitImport of an AE workbook (bench-import.ts)
+ *   raw-import <in.xlsx> <db>               exceljs's streaming reader + a prepared INSERT into a plain table
+ *   write <out.xlsx> <rows>                 our writer, the generated rows × 12 cells
+ *   raw-generated-write <out.xlsx> <rows>   exceljs's streaming writer alone, the same cells
  */
 import ExcelJS from 'exceljs';
 import { openDatabase } from '../../db/open';
 import { contract, sponsorSheets } from '../api';
 import { exportStudyToFile } from '../core/exchange/export';
 import { parseInput } from '../core/validation';
+import { cpuMs, importTask, rawGeneratedWriteTask, rawImportTask, writeTask } from './bench-import';
 
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
@@ -29,13 +34,20 @@ async function exportTask(db: string, protocol: string, out: string) {
     });
     const rssBefore = maxRssMb();
     const t = performance.now();
+    const cpu0 = process.cpuUsage();
     const r = await exportStudyToFile(
       { db: opened.db, actor: { id: null, username: 'bench' }, now: () => new Date() },
       input,
       { exportedBy: 'bench', version: 'bench' },
       out,
     );
-    return { ms: performance.now() - t, maxRssMb: maxRssMb(), rssBeforeMb: rssBefore, rows: r.rows };
+    return {
+      ms: performance.now() - t,
+      cpuMs: cpuMs(cpu0),
+      maxRssMb: maxRssMb(),
+      rssBeforeMb: rssBefore,
+      rows: r.rows,
+    };
   } finally {
     opened.close();
   }
@@ -44,14 +56,17 @@ async function exportTask(db: string, protocol: string, out: string) {
 /** The same cells, each sheet's rows as values, written by exceljs's streaming writer with nothing of ours around it. */
 async function rawWriteTask(input: string, out: string) {
   const sheets: { name: string; rows: ExcelJS.CellValue[][] }[] = [];
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache' });
-  for await (const ws of reader as AsyncIterable<ExcelJS.Worksheet & AsyncIterable<ExcelJS.Row>>) {
+  // read whole (untimed): exceljs's streaming reader fails now and then on a sheet whose styles are not read yet
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(input);
+  for (const ws of book.worksheets) {
     const rows: ExcelJS.CellValue[][] = [];
-    for await (const row of ws) rows.push((row.values as ExcelJS.CellValue[]).slice(1));
-    sheets.push({ name: (ws as unknown as { name: string }).name, rows });
+    ws.eachRow({ includeEmpty: true }, (row) => rows.push((row.values as ExcelJS.CellValue[]).slice(1)));
+    sheets.push({ name: ws.name, rows });
   }
   const cells = sheets.reduce((n, s) => n + s.rows.reduce((m, r) => m + r.length, 0), 0);
   const t = performance.now();
+  const cpu0 = process.cpuUsage();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false });
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name);
@@ -59,17 +74,26 @@ async function rawWriteTask(input: string, out: string) {
     ws.commit();
   }
   await wb.commit();
-  return { ms: performance.now() - t, maxRssMb: maxRssMb(), cells, rows: sheets.map((s) => [s.name, s.rows.length]) };
+  return {
+    ms: performance.now() - t,
+    cpuMs: cpuMs(cpu0),
+    maxRssMb: maxRssMb(),
+    cells,
+    rows: sheets.map((s) => [s.name, s.rows.length]),
+  };
 }
 
 async function run(): Promise<void> {
   const [task, ...args] = process.argv.slice(2);
-  const result =
-    task === 'export'
-      ? await exportTask(args[0]!, args[1]!, args[2]!)
-      : task === 'raw-write'
-        ? await rawWriteTask(args[0]!, args[1]!)
-        : null;
+  const tasks: Record<string, () => Promise<object>> = {
+    export: () => exportTask(args[0]!, args[1]!, args[2]!),
+    'raw-write': () => rawWriteTask(args[0]!, args[1]!),
+    import: () => importTask(args[0]!, args[1]!, args[2]!, args[3]!),
+    'raw-import': () => rawImportTask(args[0]!, args[1]!),
+    write: () => writeTask(args[0]!, Number(args[1])),
+    'raw-generated-write': () => rawGeneratedWriteTask(args[0]!, Number(args[1])),
+  };
+  const result = task && Object.hasOwn(tasks, task) ? await tasks[task]!() : null;
   if (!result) throw new Error(`unknown task ${task}`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -4,14 +4,20 @@
  *
  * - export: the full sponsor export of the study with the most visits (the large seed's ~100,000-row visit tracker),
  *   against exceljs's streaming writer alone writing the very same cells (read back from our workbook): the ratio.
+ * - write: our writer on a generated sheet of 100,000 rows × 12 columns against exceljs's streaming writer alone.
+ * - import: a generated AE listing of 100,000 rows × 12 columns, all valid, validated and committed into a copy of the
+ *   seeded file (the figures after this one read the seeded file as it was), against exceljs's streaming reader of the
+ *   same file + a prepared INSERT of its rows into a plain table (bench-import.ts).
  */
 import { spawn } from 'node:child_process';
+import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { BenchResult } from './benchmarks';
+import { aeImportSource, IMPORT_ROWS, writeAeImportWorkbook } from './bench-import';
 import type { CliIo } from './io';
 
-export const EXCHANGE_TARGETS = { exportRatio: 1.3, rssMb: 400 } as const;
+export const EXCHANGE_TARGETS = { exportRatio: 1.3, writeRatio: 1.3, importRatio: 1.5, rssMb: 400 } as const;
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -47,8 +53,11 @@ export async function benchExchange(args: {
   sqlite: Database.Database;
   dir: string;
   io: CliIo;
+  /** rows of the generated workbooks (default IMPORT_ROWS; the quick bench and its test use fewer) */
+  rows?: number;
 }): Promise<BenchResult[]> {
   const { sqlite, dir, io } = args;
+  const generated = args.rows ?? IMPORT_ROWS;
   const results: BenchResult[] = [];
   const study = sqlite
     .prepare(
@@ -97,5 +106,91 @@ export async function benchExchange(args: {
     },
     { name: 'exchange.export.raw.rss', value: raw.maxRssMb, unit: 'MB', better: 'lower' },
   );
+  results.push(...(await benchWrite(dir, io, generated)));
+  results.push(...(await benchImport(sqlite, dir, io, generated)));
   return results;
+}
+
+interface Timed {
+  ms: number;
+  maxRssMb: number;
+}
+
+/** Our writer against exceljs's streaming writer on the same generated 100,000 × 12 cells. */
+async function benchWrite(dir: string, io: CliIo, generated: number): Promise<BenchResult[]> {
+  const rows = String(generated);
+  const ours = await child<Timed & { cells: number }>(['write', path.join(dir, 'write-ours.xlsx'), rows]);
+  const raw = await child<Timed>(['raw-generated-write', path.join(dir, 'write-raw.xlsx'), rows]);
+  const ratio = ours.ms / raw.ms;
+  io.out(
+    `exchange.write        ${(ours.ms / 1000).toFixed(2)} s, peak RSS ${ours.maxRssMb.toFixed(0)} MB — our writer, ` +
+      `${generated} rows × 12 generated cells; exceljs streaming write of the same ${ours.cells} cells ` +
+      `${(raw.ms / 1000).toFixed(2)} s (peak RSS ${raw.maxRssMb.toFixed(0)} MB): ×${ratio.toFixed(2)}`,
+  );
+  return [
+    { name: 'exchange.write', value: ours.ms / 1000, unit: 's', better: 'lower' },
+    { name: 'exchange.write.raw', value: raw.ms / 1000, unit: 's', better: 'lower' },
+    { name: 'exchange.write.ratio', value: ratio, unit: 'x', target: EXCHANGE_TARGETS.writeRatio, better: 'lower' },
+    { name: 'exchange.write.rss', value: ours.maxRssMb, unit: 'MB', target: EXCHANGE_TARGETS.rssMb, better: 'lower' },
+    { name: 'exchange.write.raw.rss', value: raw.maxRssMb, unit: 'MB', better: 'lower' },
+  ];
+}
+
+/**
+ * The AE import of a generated 100,000-row listing into a copy of the seeded file, against the raw read + insert. The
+ * copy is taken after a full checkpoint, so that it holds everything the seeded file holds.
+ */
+async function benchImport(
+  sqlite: Database.Database,
+  dir: string,
+  io: CliIo,
+  generated: number,
+): Promise<BenchResult[]> {
+  const src = aeImportSource(sqlite);
+  const now = new Date();
+  const file = path.join(dir, 'import-aes.xlsx');
+  await writeAeImportWorkbook(file, src, now.toISOString().slice(0, 10), generated);
+  const copy = path.join(dir, 'import-target.sqlite');
+  const [checkpoint] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  if (checkpoint?.busy) throw new Error('bench import: the seeded file could not be checkpointed for its copy');
+  copyFileSync(sqlite.name, copy);
+  try {
+    const ours = await child<Timed & { validateMs: number; commitMs: number; created: number; bytes: number }>([
+      'import',
+      copy,
+      src.protocol,
+      file,
+      now.toISOString(),
+    ]);
+    const raw = await child<Timed & { rows: number }>(['raw-import', file, path.join(dir, 'import-raw.sqlite')]);
+    const ratio = ours.ms / raw.ms;
+    io.out(
+      `exchange.import       ${(ours.ms / 1000).toFixed(2)} s (validate ${(ours.validateMs / 1000).toFixed(2)} s, ` +
+        `commit ${(ours.commitMs / 1000).toFixed(2)} s), peak RSS ${ours.maxRssMb.toFixed(0)} MB — ${ours.created} AEs ` +
+        `of ${src.protocol} (${src.subjects.length} subjects; ${(ours.bytes / 1048576).toFixed(1)} MiB, ${generated} ` +
+        `rows × 12) with their audit events; exceljs streaming read + prepared INSERT of the same ${raw.rows} rows ` +
+        `${(raw.ms / 1000).toFixed(2)} s (peak RSS ${raw.maxRssMb.toFixed(0)} MB): ×${ratio.toFixed(2)}`,
+    );
+    return [
+      { name: 'exchange.import', value: ours.ms / 1000, unit: 's', better: 'lower' },
+      { name: 'exchange.import.raw', value: raw.ms / 1000, unit: 's', better: 'lower' },
+      {
+        name: 'exchange.import.ratio',
+        value: ratio,
+        unit: 'x',
+        target: EXCHANGE_TARGETS.importRatio,
+        better: 'lower',
+      },
+      {
+        name: 'exchange.import.rss',
+        value: ours.maxRssMb,
+        unit: 'MB',
+        target: EXCHANGE_TARGETS.rssMb,
+        better: 'lower',
+      },
+      { name: 'exchange.import.raw.rss', value: raw.maxRssMb, unit: 'MB', better: 'lower' },
+    ];
+  } finally {
+    for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
+  }
 }

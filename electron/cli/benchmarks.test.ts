@@ -70,6 +70,16 @@ describe('bench', () => {
       'exchange.export.ratio',
       'exchange.export.rss',
       'exchange.export.raw.rss',
+      'exchange.write',
+      'exchange.write.raw',
+      'exchange.write.ratio',
+      'exchange.write.rss',
+      'exchange.write.raw.rss',
+      'exchange.import',
+      'exchange.import.raw',
+      'exchange.import.ratio',
+      'exchange.import.rss',
+      'exchange.import.raw.rss',
       'backup.small',
       'verify.small',
     ]);
@@ -99,6 +109,10 @@ describe('bench', () => {
       'aes.saeBoard.study.p95': 20,
       'exchange.export.ratio': 1.3,
       'exchange.export.rss': 400,
+      'exchange.write.ratio': 1.3,
+      'exchange.write.rss': 400,
+      'exchange.import.ratio': 1.5,
+      'exchange.import.rss': 400,
     });
     if (!hasWorkbook) expect(io.stdout.join('\n')).toMatch(/ctcae\.\* +skipped: NCI's workbook is not at/);
     // lower is better for every time; the seed's visit count and the rows exported are the figures that grow

@@ -674,9 +674,32 @@ const en: Messages = {
       importExpired: 'This validation has expired or belongs to another user: validate the file again, then import',
       importStale:
         'The database changed after the validation: validate the file again and review the report before importing',
+      reportExpired:
+        'The report of this validation has expired or belongs to another user: validate the file again, then download the report',
       unknownSubject: 'This study has no subject “{{value}}”',
       unknownCtcaeTerm: 'The CTCAE dictionary has no term “{{value}}”',
       duplicateRow: 'The file has AE number {{value}} of the same subject more than once',
+      duplicateSubject: 'The file has subject “{{value}}” more than once',
+      unknownCenterCode: 'This study has no center “{{value}}”',
+      ownCenterSubject:
+        'Center {{code}} is our own: our subjects sign consent and are screened in this app, they are not imported from a file',
+      subjectOtherCenter:
+        'Subject “{{value}}” belongs to another center of this study: a file cannot move a subject to another center',
+      subjectNumberRequired: 'An enrolled subject needs a subject number',
+      statusDateMissing: 'The status “{{status}}” has no date',
+      noSubjects: 'The DM sheet has no subjects',
+      mixedStudies: 'This row belongs to another study: a workbook holds the data of one study ({{value}})',
+      studyMismatch:
+        'The file is of study {{value}}, the chosen study is {{study}}: choose the right study, or none and let the file name it',
+      scheduleMissing:
+        'This study has no visit schedule and the file has no TV sheet: set up the schedule first, or add TV to the workbook',
+      dispositionDateMissing: 'The event that ends the subject’s participation has no date (DSSTDTC)',
+      subjectNotImported:
+        'The DM row of subject “{{value}}” did not pass validation, so its data cannot be imported (see that DM row)',
+      unknownVisitCode:
+        'The subject’s visit plan has no visit {{code}}: mark an unscheduled visit “Yes” in the Unscheduled column',
+      visitAlreadyRecorded: 'This visit is recorded: an import cannot set it back to planned',
+      duplicateVisit: 'The file has visit {{value}} of the same subject more than once',
     },
     excel: {
       sheetMissing: 'The workbook has no sheet named “{{names}}”',

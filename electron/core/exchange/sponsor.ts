@@ -138,19 +138,6 @@ const summaryLayout: SheetLayout<SummaryRow> = {
 /** The summary counts every subject of each center as of the export (not the date range: it is a summary). */
 function summaryRows(scope: SheetScope): Iterable<SummaryRow> {
   const f = filters(scope, 'c.id', null);
-  // a center's last visit done: back along the study's calendar index from today (a done visit is never later), not a
-  // pass over the study's 100,000 visits
-  const today = localDate(scope.now);
-  const lastDone = scope.snapshot.prepare(
-    `SELECT calendar_date AS last FROM visits WHERE study_id = ? AND calendar_date <= ? AND center_id = ?
-       AND status = 'done' ORDER BY calendar_date DESC LIMIT 1`,
-  );
-  const lastVisit = new Map(
-    [...scope.centerCodes.keys()].map((id) => [
-      id,
-      (lastDone.get(scope.studyId, today, id) as { last: string } | undefined)?.last ?? null,
-    ]),
-  );
   const rows = scope.snapshot
     .prepare(
       `SELECT c.id, c.code, c.hospital_name, c.pi, c.is_lead, c.enrollment_target,
@@ -159,16 +146,27 @@ function summaryRows(scope: SheetScope): Iterable<SummaryRow> {
          sum(s.status = 'completed') AS completed,
          sum(s.status = 'withdrawn') AS not_completed,
          min(s.enrollment_date) AS first_enrollment
-       FROM centers c LEFT JOIN subjects s ON s.center_id = c.id
+       FROM centers c LEFT JOIN subjects s ON s.study_id = c.study_id AND s.center_id = c.id
        WHERE c.study_id = ? ${f.sql}
        GROUP BY c.id ORDER BY c.is_lead DESC, c.code`,
     )
     .all(scope.studyId, ...f.params) as Omit<SummaryRow, 'last_follow_up'>[];
+  // a center's last visit done: back along the study's calendar index from today (a done visit is never later), not a
+  // pass over the study's 100,000 visits; a center without subjects has no visits, and is not looked for (its walk back
+  // would find nothing only at the study's first visit)
+  const today = localDate(scope.now);
+  const lastDone = scope.snapshot.prepare(
+    `SELECT calendar_date AS last FROM visits WHERE study_id = ? AND calendar_date <= ? AND center_id = ?
+       AND status = 'done' ORDER BY calendar_date DESC LIMIT 1`,
+  );
   return rows.map((r) => ({
     ...r,
     completed: r.completed ?? 0,
     not_completed: r.not_completed ?? 0,
-    last_follow_up: lastVisit.get(r.id) ?? null,
+    last_follow_up:
+      r.screened === 0
+        ? null
+        : ((lastDone.get(scope.studyId, today, r.id) as { last: string } | undefined)?.last ?? null),
   }));
 }
 

@@ -73,8 +73,9 @@ export const DEVIATION_SEVERITY = list(
 );
 export const AE_SEVERITY = list('AESEV', aeSeverities, aesZh.severity, aesEn.severity);
 export const CAUSALITY = list('causality', aeCausalities, aesZh.causality, aesEn.causality, {
-  not_related: ['NOT RELATED', '无关'],
-  unlikely: ['UNLIKELY RELATED'],
+  // SDTM AEREL as sponsors send it (the CDISC pilot: NONE, REMOTE, POSSIBLE, PROBABLE)
+  not_related: ['NOT RELATED', 'NONE', '无关'],
+  unlikely: ['UNLIKELY RELATED', 'UNLIKELY', 'REMOTE'],
   possibly: ['POSSIBLY RELATED', 'POSSIBLE'],
   probably: ['PROBABLY RELATED', 'PROBABLE'],
   definitely: ['DEFINITELY RELATED', 'RELATED', '有关'],

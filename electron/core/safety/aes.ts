@@ -136,8 +136,11 @@ export function checkAe(
   if (!f.serious && f.seriousCriteria.length > 0) refuse('seriousCriteria', 'safety.criteriaWithoutSerious');
   const awarenessAt = f.serious ? f.awarenessAt : null;
   if (f.serious) {
-    if (!awarenessAt) refuse('awarenessAt', 'safety.awarenessRequired');
-    else if (Date.parse(awarenessAt) > ctx.now().getTime() + CLOCK_SKEW_MS) refuse('awarenessAt', 'safety.futureTime');
+    // another center's SAE runs on that center's clock: its awareness time is theirs, rarely in the file
+    if (!awarenessAt) {
+      if (!opts.assessedElsewhere) refuse('awarenessAt', 'safety.awarenessRequired');
+    } else if (Date.parse(awarenessAt) > ctx.now().getTime() + CLOCK_SKEW_MS)
+      refuse('awarenessAt', 'safety.futureTime');
     else if (localDate(new Date(awarenessAt)) < f.startDate)
       refuse('awarenessAt', 'safety.awarenessBeforeOnset', { start: f.startDate });
   }

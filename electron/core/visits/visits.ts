@@ -329,7 +329,7 @@ function anchorsOnVisits(db: AppDb, subject: SubjectRow): boolean {
 }
 
 /** Done outside its window or missed: the coordinator confirms a deviation or explains why there is none. */
-function decisionAfter(
+export function decisionAfter(
   before: DeviationDecision | null,
   status: VisitRow['status'],
   outOfWindow: boolean,

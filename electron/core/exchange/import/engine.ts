@@ -19,7 +19,7 @@ import { cellDisplay, columnLetter, type Cell } from '../../../excel/cell';
 import { findHeaderRow, headerKey, headerProblems, type HeaderMapping, type HeaderMatch } from '../../../excel/headers';
 import { openXlsx, type XlsxFile } from '../../../excel/read';
 import { recordAudit } from '../../audit/audit';
-import type { ServiceContext } from '../../context';
+import type { ServiceContext, Tx } from '../../context';
 import { AppError, fieldError } from '../../errors';
 import { translate } from '../../messages';
 import { isExampleRow, type TemplateColumn } from '../../../excel/template';
@@ -50,13 +50,16 @@ export interface Plan {
   created: number;
   updated: number;
   unchanged: number;
-  apply(ctx: ServiceContext, reason: string): void;
+  apply(ctx: ServiceContext, reason: string, tx: Tx): void;
 }
 
 export interface PlanEnv {
   ctx: ServiceContext;
   role: Role;
   studyId: number | null;
+  /** the sponsor the user named (an SDTM workbook's new study takes it) */
+  sponsor: string | null;
+  lang: 'zh-CN' | 'en';
   /** a rejection of a row (field: its column; null: the row) */
   reject(
     sheet: ReadSheet,
@@ -100,6 +103,37 @@ interface Validated {
   mapping: { sponsor: string; kind: ImportKind; headers: HeaderMapping; dayMonthOrder: 'dmy' | 'mdy' | null } | null;
 }
 const validated = new Map<string, Validated>();
+
+// ---------- reports kept for their workbook ----------
+
+/** A run's last report, kept (for its user, as long as a validation token lives) so its workbook can be downloaded. */
+export interface KeptReport {
+  report: ImportReport;
+  userId: number | null;
+  /** UTC ISO-8601 */
+  validatedAt: string;
+  /** the wall clock the user validated on (the workbook shows times at it) */
+  utcOffsetMinutes: number;
+  expires: number;
+}
+const reports = new Map<string, KeptReport>();
+/** a report of 100,000 rejected cells is tens of MB: only the last few runs are kept (the screen asks for its last) */
+const KEPT_REPORTS = 8;
+function keepReport(jobId: string, kept: Omit<KeptReport, 'expires'>): void {
+  const now = Date.now();
+  for (const [id, r] of reports) if (r.expires < now) reports.delete(id);
+  reports.delete(jobId);
+  reports.set(jobId, { ...kept, expires: now + TOKEN_TTL_MS });
+  // a Map iterates in insertion order: the oldest first
+  for (const id of reports.keys()) if (reports.size > KEPT_REPORTS) reports.delete(id);
+}
+/** The report of a run of this user, or a field error when it is unknown, expired or another user's. */
+export function keptReport(ctx: ServiceContext, jobId: string): KeptReport {
+  const kept = reports.get(jobId);
+  if (!kept || kept.expires < Date.now() || kept.userId !== ctx.actor.id)
+    throw fieldError('validation', 'jobId', 'exchange.reportExpired');
+  return kept;
+}
 const lastAuditSeq = (ctx: ServiceContext): number =>
   (ctx.db.$client.prepare('SELECT coalesce(max(seq), 0) AS seq FROM audit_events').get() as { seq: number }).seq;
 
@@ -159,6 +193,7 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
     const read = new Map<string, ReadSheet>();
     for (const { spec, name } of specs) {
       if (!name) {
+        if (spec.optional) continue;
         reject(spec.names[0]!, 0, '', '', 'excel.sheetMissing', { names: spec.names.join(' / ') });
         continue;
       }
@@ -185,6 +220,8 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
             ctx,
             role: args.role,
             studyId: input.studyId,
+            sponsor: input.sponsor ?? null,
+            lang: input.lang,
             reject: (sheet, row, field, key, params) => {
               // a coded field may have come from its code column
               const f =
@@ -230,6 +267,7 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
       ),
       importedBefore: previous ? { batchId: previous.id, at: previous.imported_at } : null,
       token: null,
+      jobId: input.jobId,
     };
     // all or nothing: a file with a rejected row is fixed and validated again, never half imported
     if (plan && rejected.length === 0 && plan.created + plan.updated > 0) {
@@ -247,6 +285,12 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
             : null,
       });
     }
+    keepReport(input.jobId, {
+      report,
+      userId: ctx.actor.id,
+      validatedAt: ctx.now().toISOString(),
+      utcOffsetMinutes: input.utcOffsetMinutes,
+    });
     job.progress.phase = 'done';
     return report;
   } finally {
@@ -413,7 +457,7 @@ export function commitImport(
         })
         .returning({ id: importBatches.id })
         .get();
-      plan.apply(ctx, `import batch ${batch.id}: ${report.fileName}`);
+      plan.apply(ctx, `import batch ${batch.id}: ${report.fileName}`, tx);
       if (plan.studyId !== null)
         // the batch's study may have been created by the plan: set it now that it exists
         tx.update(importBatches).set({ studyId: plan.studyId }).where(eq(importBatches.id, batch.id)).run();

@@ -28,6 +28,8 @@ export interface SheetSpec {
   /** tab names that identify it (any case / width); the first sheet is taken when the workbook has one sheet only */
   names: readonly string[];
   fields: readonly FieldSpec[];
+  /** a workbook may leave it out (an SDTM delivery without AE, a study already holding its schedule) */
+  optional?: boolean;
 }
 
 export interface ParseOptions {

@@ -5,9 +5,17 @@
 import type { ImportKind } from '../../../api/imports';
 import { fieldError } from '../../errors';
 import { aeImport } from './aes';
+import { sdtmImport } from './sdtm';
+import { subjectImport } from './subjects';
+import { visitImport } from './visits';
 import type { ImportKindDef } from './engine';
 
-const KINDS: Partial<Record<ImportKind, ImportKindDef>> = { aes: aeImport };
+const KINDS: Partial<Record<ImportKind, ImportKindDef>> = {
+  aes: aeImport,
+  sdtm: sdtmImport,
+  subjects: subjectImport,
+  visits: visitImport,
+};
 
 export function importKind(kind: ImportKind): ImportKindDef {
   const def = KINDS[kind];

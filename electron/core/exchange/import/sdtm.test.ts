@@ -1,0 +1,251 @@
+/**
+ * The SDTM import on real data: the CDISC pilot study (../shared/data/cdiscpilot01-sample, sites 701 and 703), its TV,
+ * DM, DS, SV and AE converted to an xlsx workbook here, imported as another center's de-identified data into a database
+ * that does not know the study. What must come out is derived from the CSV files by the rules, not counted by hand.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportCommitResult, ImportReport, InputOf } from '../../../api';
+import { createHarness, type Harness } from '../../../testing/harness';
+
+const SAMPLE = path.resolve(import.meta.dirname, '../../../../../shared/data/cdiscpilot01-sample');
+type Row = Record<string, string>;
+
+/** RFC 4180 CSV (the TV rules hold quoted commas) */
+function readCsv(name: string): Row[] {
+  const text = readFileSync(path.join(SAMPLE, `${name}.csv`), 'utf8');
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      record.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field !== '' || record.length > 0) records.push([...record, field]);
+  const [header, ...rows] = records.filter((r) => r.length > 1);
+  return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
+}
+
+const NUMERIC = new Set(['VISITNUM', 'VISITDY', 'AGE', 'AESEQ', 'DSSEQ', 'AESTDY', 'AEENDY', 'DSSTDY', 'DMDY']);
+async function workbook(domains: Record<string, Row[]>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  for (const [name, rows] of Object.entries(domains)) {
+    const ws = wb.addWorksheet(name);
+    const header = Object.keys(rows[0]!);
+    ws.addRow(header);
+    for (const r of rows) ws.addRow(header.map((h) => (r[h] === '' ? null : NUMERIC.has(h) ? Number(r[h]) : r[h])));
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const tv = readCsv('tv');
+const dm = readCsv('dm');
+const ds = readCsv('ds');
+const sv = readCsv('sv');
+const ae = readCsv('ae');
+
+/** The AE rules of the screens, written again from the CSV's point of view: why a row must be refused, or null. */
+function aeProblem(r: Row): string | null {
+  const full = (d: string) => /^\d{4}-\d{2}-\d{2}/.test(d);
+  if (!full(r.AESTDTC!)) return 'excel.partialDate';
+  if (r.AEENDTC && !full(r.AEENDTC)) return 'excel.partialDate';
+  const serious = r.AESER === 'Y';
+  const criteria = ['AESDTH', 'AESLIFE', 'AESHOSP', 'AESDISAB', 'AESCONG', 'AESMIE'].filter((f) => r[f] === 'Y');
+  if (!serious && criteria.length > 0) return 'safety.criteriaWithoutSerious';
+  if (serious && criteria.length === 0) return 'safety.criteriaRequired';
+  if (r.AEENDTC && r.AEENDTC.slice(0, 10) < r.AESTDTC!.slice(0, 10)) return 'safety.endBeforeStart';
+  const fatal = r.AEOUT === 'FATAL';
+  if (fatal && !criteria.includes('AESDTH')) return 'safety.fatalNeedsDeath';
+  if (criteria.includes('AESDTH') && !fatal) return 'safety.deathNeedsFatal';
+  if (fatal && !r.AEENDTC) return 'safety.fatalOngoing';
+  return null;
+}
+
+let h: Harness;
+let jobs = 0;
+const validate = async (bytes: Buffer, over: Partial<InputOf<'imports.validate'>> = {}): Promise<ImportReport> =>
+  h.call('imports.validate', {
+    kind: 'sdtm',
+    studyId: null,
+    fileName: 'cdiscpilot01.xlsx',
+    base64: bytes.toString('base64'),
+    jobId: `sdtm-job-${++jobs}`,
+    lang: 'en',
+    utcOffsetMinutes: 0,
+    sponsor: 'CDISC',
+    ...over,
+  });
+const count = (sql: string, ...params: unknown[]) =>
+  (h.opened.db.$client.prepare(sql).get(...params) as { n: number }).n;
+
+beforeAll(async () => {
+  h = await createHarness({ now: () => new Date('2026-11-26T02:00:00Z') });
+}, 60_000);
+afterAll(() => h.cleanup());
+
+describe('SDTM import of the CDISC pilot study', () => {
+  const badAes = ae.map((r, i) => ({ r, row: i + 2, problem: aeProblem(r) })).filter((x) => x.problem !== null);
+
+  it('refuses exactly the AEs that break the safety rules, each with its reason, and writes nothing', async () => {
+    expect(badAes.length).toBeGreaterThan(0);
+    const audit = count('SELECT count(*) AS n FROM audit_events');
+    const report = await validate(await workbook({ TV: tv, DM: dm, DS: ds, SV: sv, AE: ae }));
+    const aeRejections = report.rejected.filter((r) => r.sheet === 'AE');
+    expect(report.rejected.filter((r) => r.sheet !== 'AE')).toEqual([]);
+    expect([...new Set(aeRejections.map((r) => r.row))].sort((a, b) => a - b)).toEqual(badAes.map((x) => x.row));
+    for (const bad of badAes) {
+      const reasons = aeRejections.filter((r) => r.row === bad.row);
+      expect(reasons.map((r) => r.messageKey)).toContain(bad.problem);
+      // the reason is in words, with the column it points at
+      for (const r of reasons) expect(r.reason).not.toContain('.');
+    }
+    const hosp = aeRejections.find((r) => ae[r.row - 2]!.AESHOSP === 'Y');
+    expect(hosp?.messageKey).toBe('safety.criteriaWithoutSerious');
+    expect(report.token).toBeNull();
+    expect(count('SELECT count(*) AS n FROM studies')).toBe(0);
+    expect(count('SELECT count(*) AS n FROM audit_events')).toBe(audit);
+  });
+
+  it('imports the fixed workbook: the study, 70 subjects with arms and dispositions, 827 visits, the valid AEs', async () => {
+    const goodAes = ae.filter((r) => aeProblem(r) === null);
+    const file = await workbook({ TV: tv, DM: dm, DS: ds, SV: sv, AE: goodAes });
+    const report = await validate(file);
+    expect(report.rejected).toEqual([]);
+    expect(report.unknownHeaders).toEqual([]);
+    expect(report.created).toBe(dm.length + sv.length + goodAes.length);
+    const done: ImportCommitResult = await h.call('imports.commit', { token: report.token! });
+    expect(done.created).toBe(report.created);
+
+    const study = h.opened.db.$client
+      .prepare("SELECT id, status FROM studies WHERE protocol_number = 'CDISCPILOT01'")
+      .get() as {
+      id: number;
+    };
+    expect(study).toBeDefined();
+    expect(
+      (
+        h.opened.db.$client.prepare('SELECT code FROM centers WHERE study_id = ? ORDER BY code').all(study.id) as {
+          code: string;
+        }[]
+      ).map((c) => c.code),
+    ).toEqual([...new Set(dm.map((r) => r.SITEID))].sort());
+
+    // subjects: arm from ARMCD (no arm for screen failures), status from the last disposition event
+    const subjects = new Map(
+      (
+        h.opened.db.$client
+          .prepare(
+            `SELECT s.screening_number, s.arm, s.status, s.withdrawal_reason, c.code AS site, s.initials, s.name
+             FROM subjects s JOIN centers c ON c.id = s.center_id WHERE s.study_id = ?`,
+          )
+          .all(study.id) as { screening_number: string; arm: string | null; status: string; site: string }[]
+      ).map((s) => [s.screening_number, s]),
+    );
+    expect(subjects.size).toBe(dm.length);
+    for (const d of dm) {
+      const s = subjects.get(d.SUBJID!)!;
+      expect(s.site).toBe(d.SITEID);
+      expect(s.arm).toBe(d.ARMCD === 'Scrnfail' ? null : d.ARMCD);
+      const end = ds.find((e) => e.USUBJID === d.USUBJID && e.DSCAT === 'DISPOSITION EVENT');
+      const expected =
+        end === undefined
+          ? 'on_treatment'
+          : end.DSDECOD === 'SCREEN FAILURE'
+            ? 'screen_failed'
+            : end.DSDECOD === 'COMPLETED'
+              ? 'completed'
+              : 'withdrawn';
+      expect(s.status, d.USUBJID).toBe(expected);
+    }
+    expect(
+      count("SELECT count(*) AS n FROM subjects WHERE study_id = ? AND withdrawal_reason = 'adverse_event'", study.id),
+    ).toBe(ds.filter((e) => e.DSDECOD === 'ADVERSE EVENT').length);
+    // no consent records: the lead site holds none for another center's subjects
+    expect(count('SELECT count(*) AS n FROM consents')).toBe(0);
+
+    // every SV visit, done on its date; those not in TV (or on demand in TV) as unscheduled
+    const tvPlanned = new Set(tv.filter((t) => t.VISITDY !== '').map((t) => Number(t.VISITNUM)));
+    expect(count("SELECT count(*) AS n FROM visits WHERE study_id = ? AND status = 'done'", study.id)).toBe(sv.length);
+    expect(count('SELECT count(*) AS n FROM visits WHERE study_id = ? AND unscheduled = 1', study.id)).toBe(
+      sv.filter((v) => !tvPlanned.has(Number(v.VISITNUM))).length,
+    );
+    const firstBaseline = sv.find((v) => v.VISIT === 'BASELINE')!;
+    expect(
+      h.opened.db.$client
+        .prepare(
+          `SELECT v.actual_date FROM visits v JOIN subjects s ON s.id = v.subject_id
+           WHERE s.screening_number = ? AND v.name = 'BASELINE'`,
+        )
+        .get(firstBaseline.USUBJID!.split('-').at(-1)),
+    ).toEqual({ actual_date: firstBaseline.SVSTDTC });
+
+    // the AEs that pass, on AESEV (the pilot has no AETOXGR), with SDTM's causality words read
+    expect(count('SELECT count(*) AS n FROM adverse_events WHERE study_id = ?', study.id)).toBe(goodAes.length);
+    expect(count("SELECT count(*) AS n FROM adverse_events WHERE study_id = ? AND severity = 'SEVERE'", study.id)).toBe(
+      goodAes.filter((r) => r.AESEV === 'SEVERE').length,
+    );
+    expect(
+      count("SELECT count(*) AS n FROM adverse_events WHERE study_id = ? AND causality = 'not_related'", study.id),
+    ).toBe(goodAes.filter((r) => r.AEREL === 'NONE').length);
+    expect(count("SELECT count(*) AS n FROM import_batches WHERE kind = 'sdtm'")).toBe(1);
+    expect(count("SELECT count(*) AS n FROM audit_events WHERE entity = 'adverse_event' AND action = 'create'")).toBe(
+      goodAes.length,
+    );
+
+    // the same file again changes nothing
+    const again = await validate(file);
+    expect(again.rejected).toEqual([]);
+    expect([again.created, again.updated]).toEqual([0, 0]);
+    expect(again.unchanged).toBe(report.created);
+    expect(again.token).toBeNull();
+  });
+
+  it('refuses our own center’s subjects (they come through consent and screening) and another study', async () => {
+    h.opened.db.$client.prepare("UPDATE centers SET is_own = 1 WHERE code = '703'").run();
+    const report = await validate(await workbook({ TV: tv, DM: dm }));
+    const own = report.rejected.filter((r) => r.messageKey === 'exchange.ownCenterSubject');
+    expect(own.map((r) => r.row).sort((a, b) => a - b)).toEqual(
+      dm.flatMap((r, i) => (r.SITEID === '703' ? [i + 2] : [])),
+    );
+    expect(own[0]!.column).toBe('M'); // SITEID
+    h.opened.db.$client.prepare("UPDATE centers SET is_own = 0 WHERE code = '703'").run();
+
+    const other = await h.call('studies.create', {
+      protocolNumber: 'OTHER-01',
+      title: 'Another study',
+      shortTitle: 'Other',
+      sponsor: 'X',
+      cro: null,
+      phase: 'III',
+      indication: 'ITP',
+      therapeuticArea: 'itp_bleeding',
+      registrationNumber: null,
+      sitePi: 'Z',
+      ethicsApprovalDate: null,
+      protocolVersion: null,
+      protocolVersionDate: null,
+      enrollmentTarget: null,
+    });
+    const mismatch = await validate(await workbook({ DM: dm }), { studyId: other.id });
+    expect(mismatch.rejected.map((r) => r.messageKey)).toEqual(['exchange.studyMismatch']);
+  });
+});
