@@ -57,16 +57,15 @@ test('excel import: template, rejected rows fixed, commit, progress and cancel, 
   const setUp = ids!;
   const [first, second] = [setUp.subjectIds[0]!, setUp.subjectIds[1]!];
 
-  await test.step('the import tab: AE import only, the others coming; nothing to validate yet', async () => {
+  await test.step('the import tab: every kind offered, each with what it does; nothing to validate yet', async () => {
     const tab = await openImport(page);
     await expect(page.getByTestId('exchange-study')).toContainText(EXCHANGE_STUDY.protocolNumber);
     await expect(tab.getByTestId('import-kind')).toContainText('不良事件（AE）');
+    await expect(tab.getByTestId('import-kind-hint')).toContainText('新的 AE 编号新增');
     await tab.getByLabel('导入内容', { exact: true }).click();
-    for (const soon of ['研究设置', '受试者', '访视', 'SDTM 格式']) {
-      const option = page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: `${soon}（即将提供）` });
-      await expect(option).toHaveClass(/ant-select-item-option-disabled/);
+    for (const kind of ['研究设置', '受试者', '访视', '不良事件（AE）', 'SDTM 格式']) {
+      const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: kind });
+      await expect(option).not.toHaveClass(/ant-select-item-option-disabled/);
     }
     await page.keyboard.press('Escape');
     await dropdownsClosed(page);

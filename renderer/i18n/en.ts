@@ -670,7 +670,6 @@ const en: Messages = {
       unknownCenter: 'A chosen center is not a center of this study',
       dateRangeReversed: 'The end date cannot be before the start date',
       noPreviousDelivery: 'Nothing of this study was delivered to “{{recipient}}” before: make a full export first',
-      importKindUnavailable: 'This version cannot import this kind of data yet ({{kind}})',
       importExpired: 'This validation has expired or belongs to another user: validate the file again, then import',
       importStale:
         'The database changed after the validation: validate the file again and review the report before importing',
@@ -699,6 +698,9 @@ const en: Messages = {
       unknownVisitCode:
         'The subject’s visit plan has no visit {{code}}: mark an unscheduled visit “Yes” in the Unscheduled column',
       visitAlreadyRecorded: 'This visit is recorded: an import cannot set it back to planned',
+      oneStudyRow: 'The Study sheet must hold exactly one row',
+      centerOwnChange:
+        'Whether center {{code}} is our own is changed on the center’s page only (it decides whose personal data is kept), never by an import',
       duplicateVisit: 'The file has visit {{value}} of the same subject more than once',
     },
     excel: {

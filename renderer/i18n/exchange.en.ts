@@ -106,7 +106,16 @@ export const exchangeEn: typeof exchangeZh = {
       visits: 'Visits',
       sdtm: 'SDTM',
     },
-    soon: 'coming soon',
+    kindHints: {
+      aes: 'AEs of the study’s subjects: a new AE number is added, a known one updated; causality and expectedness of another center’s subject are that center’s investigator’s',
+      study:
+        'Study details, centers and the visit schedule: a study is found by protocol number; a changed schedule becomes a new version',
+      subjects:
+        'Other centers’ de-identified subjects (screening, enrollment, end); our own subjects sign consent and are screened in this app, never imported',
+      visits:
+        'Actual dates and statuses of visits (by subject number and visit code); mark unscheduled visits “Yes” in the Unscheduled column',
+      sdtm: 'DM/DS/SV/AE/TV sheets from the sponsor’s data management: STUDYID names the study (a study not here yet is created with its centers and schedule), not the study chosen above',
+    },
     sponsor: 'Source (sponsor)',
     sponsorPlaceholder: 'e.g. Janssen clinical operations (optional)',
     sponsorHint: 'With a source, the column mapping set here is saved on import and used for its next files.',

@@ -657,7 +657,6 @@ const zhCN = {
       unknownCenter: '所选中心不属于本研究',
       dateRangeReversed: '截止日期不能早于起始日期',
       noPreviousDelivery: '此前没有向“{{recipient}}”交付过本研究的数据：请先做一次完整导出',
-      importKindUnavailable: '此版本尚不支持导入这类数据（{{kind}}）',
       importExpired: '这次校验已过期或不属于当前用户：请重新校验文件后再导入',
       importStale: '校验之后数据库已有变化：请重新校验文件，确认报告后再导入',
       reportExpired: '这次校验的报告已过期或不属于当前用户：请重新校验文件后再下载报告',
@@ -678,6 +677,8 @@ const zhCN = {
       subjectNotImported: '受试者“{{value}}”的 DM 行未通过校验，其数据不能导入（见该受试者 DM 行的原因）',
       unknownVisitCode: '受试者的访视计划中没有访视 {{code}}：计划外访视请在“计划外访视”列填“是”',
       visitAlreadyRecorded: '此访视已记录，不能通过导入改回“计划”状态',
+      oneStudyRow: '“研究”工作表应有且只有一行研究信息',
+      centerOwnChange: '中心 {{code}} 是否为本院只能在中心设置界面修改（涉及本院受试者的个人信息），不能通过导入更改',
       duplicateVisit: '同一受试者的访视 {{value}} 在文件中出现了不止一次',
     },
     excel: {

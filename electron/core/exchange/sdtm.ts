@@ -59,6 +59,7 @@ const SUBJECT_BASE = `s.id, st.protocol_number, c.code AS center_code,
 
 interface DmRow extends SubjectBase {
   screening_number: string;
+  screening_date: string | null;
   first_consent_date: string | null;
   treatment_start_date: string | null;
   end_date: string | null;
@@ -88,10 +89,12 @@ function dm(scope: SheetScope): Sheet {
     v('ACTARM', (r) => armLabel(scope, r.arm)),
     v('ARMNRS', (r) => (r.arm ? null : r.status === 'screen_failed' ? 'SCREEN FAILURE' : 'NOT ASSIGNED')),
     v('COUNTRY', () => 'CHN'),
+    // the date demographics were collected: screening
+    v('DMDTC', (r) => r.screening_date),
     v('DTHFL', (r) => (r.withdrawal_reason === 'death' ? 'Y' : null)),
   ];
   const f = filters(scope, 's.center_id', 'coalesce(s.screening_date, s.first_consent_date)');
-  const sql = `SELECT ${SUBJECT_BASE}, s.screening_number, s.first_consent_date, s.treatment_start_date,
+  const sql = `SELECT ${SUBJECT_BASE}, s.screening_number, s.screening_date, s.first_consent_date, s.treatment_start_date,
       coalesce(s.completion_date, s.withdrawal_date) AS end_date, s.birth_year, s.sex, s.arm, s.status, s.withdrawal_reason
     ${SUBJECT_FROM} WHERE s.study_id = ? ${f.sql} ORDER BY c.code, subject_label, s.id`;
   return toSheet(

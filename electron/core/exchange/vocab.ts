@@ -12,7 +12,11 @@ import {
   deviationSeverities,
   seriousCriteria,
   sexes,
+  studyPhases,
   subjectStatuses,
+  therapeuticAreas,
+  visitAnchors,
+  visitKinds,
   visitStatuses,
   withdrawalReasons,
 } from '../../../db/schema/vocabulary';
@@ -23,6 +27,10 @@ import { subjectsEn } from '../../../renderer/i18n/subjects.en';
 import { subjectsZh } from '../../../renderer/i18n/subjects.zh-CN';
 import { visitsEn } from '../../../renderer/i18n/visits.en';
 import { visitsZh } from '../../../renderer/i18n/visits.zh-CN';
+import { schedulesEn } from '../../../renderer/i18n/schedules.en';
+import { schedulesZh } from '../../../renderer/i18n/schedules.zh-CN';
+import zhCN from '../../../renderer/i18n/zh-CN';
+import en from '../../../renderer/i18n/en';
 
 /** A list from the codes and the screens' label maps; synonyms per code where people write other words. */
 function list<C extends string>(
@@ -96,3 +104,14 @@ export const YES_NO: CodeList = {
     { code: 'N', zh: '否', en: 'No' },
   ],
 };
+
+// study set-up (the study kind)
+export const STUDY_PHASE = list('phase', studyPhases, zhCN.phase, en.phase, {
+  I: ['1', 'Phase I', 'Phase 1', 'I期'],
+  II: ['2', 'Phase II', 'Phase 2', 'II期'],
+  III: ['3', 'Phase III', 'Phase 3', 'III期'],
+  IV: ['4', 'Phase IV', 'Phase 4', 'IV期'],
+});
+export const THERAPEUTIC_AREA = list('therapeutic area', therapeuticAreas, zhCN.area, en.area);
+export const VISIT_KIND = list('visit kind', visitKinds, schedulesZh.kind, schedulesEn.kind);
+export const VISIT_ANCHOR = list('visit anchor', visitAnchors, schedulesZh.anchor, schedulesEn.anchor);

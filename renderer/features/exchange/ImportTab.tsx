@@ -28,8 +28,6 @@ import { ImportReportView } from './ImportReportView';
 import { XLSX_MIME, utcOffsetMinutes } from './labels';
 import { readBase64 } from '../../api/files';
 
-/** the kinds the server reads today; the others are listed as coming */
-const AVAILABLE: readonly ImportKind[] = ['aes'];
 const POLL_MS = 300;
 /** refusals of a commit that a fresh validation of the same file resolves */
 const REVALIDATE_KEYS = ['exchange.importStale', 'exchange.importExpired'];
@@ -139,7 +137,8 @@ export function ImportTab({ studyId }: { studyId: number }) {
     try {
       const report = await call('imports.validate', {
         kind,
-        studyId,
+        // a study set-up or an SDTM workbook names its own study (protocol number, STUDYID)
+        studyId: kind === 'sdtm' || kind === 'study' ? null : studyId,
         fileName: file.name,
         base64: file.base64,
         sponsor: sponsor.trim() || null,
@@ -217,13 +216,7 @@ export function ImportTab({ studyId }: { studyId: number }) {
                 setKind(k);
                 setState({ step: 'idle' });
               }}
-              options={importKinds.map((k) => ({
-                value: k,
-                disabled: !AVAILABLE.includes(k),
-                label: AVAILABLE.includes(k)
-                  ? t(`exchangeUi.import.kinds.${k}`)
-                  : `${t(`exchangeUi.import.kinds.${k}`)}（${t('exchangeUi.import.soon')}）`,
-              }))}
+              options={importKinds.map((k) => ({ value: k, label: t(`exchangeUi.import.kinds.${k}`) }))}
               data-testid="import-kind"
             />
           </Form.Item>
@@ -265,6 +258,13 @@ export function ImportTab({ studyId }: { studyId: number }) {
             />
           </Form.Item>
         </div>
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t(`exchangeUi.import.kindHints.${kind}`)}
+          data-testid="import-kind-hint"
+        />
         <Form.Item label={t('exchangeUi.import.templateLang')} extra={t('exchangeUi.import.templateHint')}>
           <div style={{ display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'wrap' }}>
             <Radio.Group
@@ -276,12 +276,7 @@ export function ImportTab({ studyId }: { studyId: number }) {
               options={(['zh-CN', 'en'] as const).map((l) => ({ value: l, label: t(`exchangeUi.langs.${l}`) }))}
               data-testid="import-template-lang"
             />
-            <Button
-              onClick={() => void downloadTemplate()}
-              loading={templateBusy}
-              disabled={!AVAILABLE.includes(kind)}
-              data-testid="import-template"
-            >
+            <Button onClick={() => void downloadTemplate()} loading={templateBusy} data-testid="import-template">
               {t('exchangeUi.import.template')}
             </Button>
           </div>

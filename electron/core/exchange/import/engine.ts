@@ -42,6 +42,8 @@ export interface ReadSheet {
   headerRow: number;
   columns: Record<string, number>;
   rows: TypedRow[];
+  /** data rows read, with those whose cells were rejected (rows holds the others) */
+  dataRows: number;
 }
 
 /** What a kind's plan does when committed, inside the import's transaction. */
@@ -315,7 +317,7 @@ async function readSheet(file: XlsxFile, name: string, spec: SheetSpec, o: ReadO
   const head: { number: number; cells: Cell[] }[] = [];
   let match: HeaderMatch | null = null;
   let fields: { spec: FieldSpec; index: number }[] = [];
-  const out: ReadSheet = { spec, name, headerRow: 0, columns: {}, rows: [] };
+  const out: ReadSheet = { spec, name, headerRow: 0, columns: {}, rows: [], dataRows: 0 };
   const parseOpts = {
     lang: o.lang,
     date1904: o.date1904,
@@ -371,6 +373,7 @@ async function readSheet(file: XlsxFile, name: string, spec: SheetSpec, o: ReadO
   const takeRow = (number: number, cells: Cell[]) => {
     if (cells.every((c) => c.kind === 'empty' || (c.kind === 'text' && c.text.trim() === ''))) return;
     if (number === match!.headerRow + 1 && isExample(cells)) return;
+    out.dataRows++;
     const values: Record<string, FieldValue> = {};
     let bad = false;
     for (const f of fields) {

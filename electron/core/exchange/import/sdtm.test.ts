@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportCommitResult, ImportReport, InputOf } from '../../../api';
+import type { ExportResult, ImportCommitResult, ImportReport, InputOf } from '../../../api';
 import { createHarness, type Harness } from '../../../testing/harness';
+import { openSeeded, type Seeded } from '../../../testing/seeded';
 
 const SAMPLE = path.resolve(import.meta.dirname, '../../../../../shared/data/cdiscpilot01-sample');
 type Row = Record<string, string>;
@@ -247,5 +248,56 @@ describe('SDTM import of the CDISC pilot study', () => {
     });
     const mismatch = await validate(await workbook({ DM: dm }), { studyId: other.id });
     expect(mismatch.rejected.map((r) => r.messageKey)).toEqual(['exchange.studyMismatch']);
+  });
+});
+
+describe('our own SDTM delivery, read by another installation', () => {
+  let source: Seeded;
+  beforeAll(async () => {
+    source = await openSeeded('sdtm-source');
+  }, 120_000);
+  afterAll(() => source.cleanup());
+
+  it('brings every subject, visit done and AE of the study, its ends of participation as they were', async () => {
+    const studyId = (
+      source.sqlite
+        .prepare('SELECT study_id AS id FROM adverse_events GROUP BY study_id ORDER BY count(*) DESC LIMIT 1')
+        .get() as { id: number }
+    ).id;
+    const out = await source.call<ExportResult>('exchange.export', {
+      studyId,
+      kind: 'sdtm',
+      sheets: ['DM', 'DS', 'SV', 'AE', 'TV'],
+      lang: 'en',
+      recipient: 'another installation',
+      utcOffsetMinutes: 480,
+    });
+    const report = await validate(Buffer.from(out.base64, 'base64'), { fileName: out.fileName });
+    expect(report.rejected).toEqual([]);
+    expect(report.unknownHeaders).toEqual([]);
+    const done: ImportCommitResult = await h.call('imports.commit', { token: report.token! });
+    const protocol = (
+      source.sqlite.prepare('SELECT protocol_number FROM studies WHERE id = ?').get(studyId) as {
+        protocol_number: string;
+      }
+    ).protocol_number;
+    const imported = (
+      h.opened.db.$client.prepare('SELECT id FROM studies WHERE protocol_number = ?').get(protocol) as {
+        id: number;
+      }
+    ).id;
+    expect(done.created).toBe(out.rows.DM! + out.rows.SV! + out.rows.AE!);
+    const ends = (db: { prepare(sql: string): { all(...p: unknown[]): unknown[] } }, id: number) =>
+      db
+        .prepare(
+          `SELECT coalesce(subject_number, screening_number) AS label, status, completion_date, withdrawal_date,
+             withdrawal_reason, arm FROM subjects
+           WHERE study_id = ? AND status IN ('completed', 'withdrawn', 'screen_failed') ORDER BY label`,
+        )
+        .all(id);
+    expect(ends(h.opened.db.$client, imported)).toEqual(ends(source.sqlite, studyId));
+    expect(count(`SELECT count(*) AS n FROM visits WHERE study_id = ${imported} AND status = 'done'`)).toBe(
+      out.rows.SV,
+    );
   });
 });

@@ -51,16 +51,52 @@ import {
   type SubjectRow,
 } from './subject-records';
 
-const v = (name: string, type: FieldType, more: Partial<FieldSpec> = {}): FieldSpec => ({
-  field: name,
-  zh: name,
-  en: name,
-  sdtm: name,
-  type,
-  ...more,
-});
+/** what the blank template says of each variable it offers (the others are read when present) */
+const NOTES: Record<string, [string, string, string | number | null]> = {
+  STUDYID: ['研究编号（方案编号）', 'Study identifier (protocol number)', 'CIBI364A217'],
+  USUBJID: ['受试者唯一标识 STUDYID-SITEID-SUBJID', 'Unique subject identifier', 'CIBI364A217-02-02001'],
+  SUBJID: ['中心内受试者编号（筛选号）', 'Subject identifier within the site', '02001'],
+  SITEID: ['中心编号', 'Site identifier', '02'],
+  SEX: ['M/F', 'M/F', 'F'],
+  AGE: ['年龄（岁）', 'Age in years', 56],
+  ARMCD: ['组别代码；筛选失败 SCRNFAIL', 'Arm code; SCRNFAIL for a screen failure', 'A'],
+  ARM: ['组别名称', 'Arm description', '试验组'],
+  RFICDTC: ['知情同意日期', 'Date of informed consent', '2026-03-02'],
+  DMDTC: ['筛选（收集人口学）日期', 'Date of collection (screening)', '2026-03-03'],
+  RFSTDTC: ['入组（随机）日期', 'Reference start date (enrollment)', '2026-03-10'],
+  RFXSTDTC: ['首次给药日期', 'Date of first exposure', '2026-03-11'],
+  DSTERM: ['处置事件原文', 'Reported term of the disposition event', 'COMPLETED'],
+  DSDECOD: [
+    '标准术语：COMPLETED、SCREEN FAILURE、ADVERSE EVENT…',
+    'NCI term: COMPLETED, SCREEN FAILURE, …',
+    'COMPLETED',
+  ],
+  DSCAT: ['DISPOSITION EVENT 或 PROTOCOL MILESTONE', 'DISPOSITION EVENT or PROTOCOL MILESTONE', 'DISPOSITION EVENT'],
+  DSSTDTC: ['事件日期', 'Start date of the event', '2026-09-30'],
+  VISITNUM: ['访视号（与 TV 一致）', 'Visit number (as in TV)', 3],
+  VISIT: ['访视名称', 'Visit name', 'C1D1'],
+  SVSTDTC: ['访视日期', 'Visit date', '2026-03-11'],
+  VISITDY: [
+    '计划研究日（首次给药为第 1 天）；按需访视留空',
+    'Planned study day (first dose = day 1); empty: on demand',
+    1,
+  ],
+};
+const v = (name: string, type: FieldType, more: Partial<FieldSpec> = {}): FieldSpec => {
+  const note = NOTES[name];
+  return {
+    field: name,
+    zh: name,
+    en: name,
+    sdtm: name,
+    type,
+    ...(note ? { template: { zh: note[0], en: note[1], example: note[2] } } : {}),
+    ...more,
+  };
+};
 /** variables a sponsor's domain carries that the import knows and leaves (derived, or not kept by this app) */
-const known = (...names: string[]): FieldSpec[] => names.map((n) => v(n, 'text'));
+const known = (...names: string[]): FieldSpec[] =>
+  names.map((n) => ({ field: n, zh: n, en: n, sdtm: n, type: 'text' }));
 const STUDYID = v('STUDYID', 'text', { required: true, max: 60 });
 const USUBJID = v('USUBJID', 'text', { required: true, max: 100 });
 
@@ -266,10 +302,14 @@ function planSdtm(env: PlanEnv, read: ReadonlyMap<string, ReadSheet>): Plan {
   const lineOf = (r: TypedRow): VisitDefinition | undefined => {
     const key = numKey(r.values.VISITNUM);
     const tv = tvVisit.get(key);
-    const names = [tv ? String(tv.values.VISIT) : null, tv ? str(tv.values.VISITNAM) : null, str(r.values.VISIT)]
-      .filter((x): x is string => x !== null)
-      .map(lower);
-    return lines.find((l) => l.code === `V${key}` || names.includes(lower(l.code)) || names.includes(lower(l.name)));
+    const byCode = (c: string | null) => (c === null ? undefined : lines.find((l) => lower(l.code) === lower(c)));
+    const byName = (n: string | null) => (n === null ? undefined : lines.find((l) => lower(l.name) === lower(n)));
+    return (
+      (tv && (byCode(str(tv.values.VISIT)) ?? byName(str(tv.values.VISITNAM)) ?? byName(str(tv.values.VISIT)))) ??
+      byCode(str(r.values.VISIT)) ??
+      byName(str(r.values.VISIT)) ??
+      byCode(`V${key}`)
+    );
   };
 
   // ---- subjects: DM with its DS events ----
@@ -349,7 +389,11 @@ function planSdtm(env: PlanEnv, read: ReadonlyMap<string, ReadSheet>): Plan {
       arm,
       status,
       firstConsentDate: consent,
-      screeningDate: str(r.values.DMDTC) ?? firstVisit.get(usubjid) ?? consent,
+      // without DMDTC: the first visit, unless the file shows a later one (randomised before any visit it holds)
+      screeningDate:
+        str(r.values.DMDTC) ??
+        [firstVisit.get(usubjid), randomised].filter((d): d is string => !!d).sort()[0] ??
+        consent,
       screenFailureDate: status === 'screen_failed' ? endDate : null,
       screenFailureDetail: status === 'screen_failed' ? term : null,
       enrollmentDate: status === 'screen_failed' ? null : randomised,

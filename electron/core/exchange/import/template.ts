@@ -62,6 +62,10 @@ const TITLES: Record<ImportKind, { zh: string; en: string }> = {
   sdtm: { zh: 'SDTM 导入模板', en: 'SDTM import template' },
 };
 
+/** the sheet's tab in the template's language (the import knows every name it lists) */
+const sheetName = (s: SheetSpec, lang: Locale): string =>
+  (lang === 'en' ? s.names.find((n) => /^[\x20-\x7e]+$/.test(n)) : undefined) ?? s.names[0]!;
+
 export async function importTemplate(
   kind: ImportKind,
   lang: Locale,
@@ -71,7 +75,7 @@ export async function importTemplate(
   const spec: TemplateSpec = {
     lang,
     title: lang === 'zh-CN' ? TITLES[kind].zh : TITLES[kind].en,
-    sheets: def.sheets.map((s) => ({ name: s.names[0]!, columns: templateColumns(s, lang) })),
+    sheets: def.sheets.map((s) => ({ name: sheetName(s, lang), columns: templateColumns(s, lang) })),
     creator: 'TrialDesk',
     now,
   };
