@@ -105,6 +105,8 @@ export const importReportInput = z.object({
 export const importCommitInput = z.object({ token: z.string().regex(/^[a-f0-9]{32}$/) });
 export interface ImportCommitResult {
   batchId: number;
+  /** the study the import went to (a study set-up or SDTM workbook may have created it) */
+  studyId: number | null;
   created: number;
   updated: number;
   unchanged: number;

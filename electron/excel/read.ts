@@ -407,6 +407,47 @@ class CellRewriter extends ElementRewriter {
   }
 }
 
+/**
+ * Non-ASCII characters as XML character references (中 → &#20013;). exceljs decodes each chunk of a part on its own
+ * (utils/browser-buffer-decode.js), so a character split between two chunks would read as "��": with nothing but
+ * ASCII left, no chunk boundary can split one. A sequence cut at a chunk's end waits for the next chunk.
+ */
+export class AsciiXml extends Transform {
+  private pending: Buffer | null = null;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = null;
+    let first = 0;
+    while (first < data.length && data[first]! < 0x80) first++;
+    if (first === data.length) return done(null, data);
+    const out: (Buffer | string)[] = [data.subarray(0, first)];
+    let i = first;
+    let run = i; // start of the current ASCII run
+    while (i < data.length) {
+      const b = data[i]!;
+      if (b < 0x80) {
+        i++;
+        continue;
+      }
+      const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+      if (i + length > data.length) break; // cut at the chunk's end
+      if (run < i) out.push(data.subarray(run, i));
+      const text = data.toString('utf8', i, i + length);
+      out.push(`&#${text.codePointAt(0)!};`);
+      i += length;
+      run = i;
+    }
+    if (run < i) out.push(data.subarray(run, i));
+    if (i < data.length) this.pending = Buffer.from(data.subarray(i));
+    done(null, Buffer.concat(out.map((x) => (typeof x === 'string' ? Buffer.from(x, 'latin1') : x))));
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(null, this.pending ? Buffer.from(this.pending.toString('utf8'), 'utf8') : null);
+  }
+}
+
 /** Shared strings without their phonetic runs (exceljs would take a reading for the text). */
 class PhoneticStripper extends ElementRewriter {
   constructor() {
@@ -623,9 +664,13 @@ async function open(bytes: Buffer, opts: { limits?: Partial<XlsxLimits>; signal?
 
   const strings: StreamPart = !sharedStrings
     ? { name: 'xl/sharedStrings.xml', content: EMPTY_SST }
-    : phonetic.found
-      ? { name: 'xl/sharedStrings.xml', stream: () => entryStream(bytes, sharedStrings).pipe(new PhoneticStripper()) }
-      : { name: 'xl/sharedStrings.xml', entry: sharedStrings };
+    : {
+        name: 'xl/sharedStrings.xml',
+        stream: () => {
+          const raw = entryStream(bytes, sharedStrings);
+          return (phonetic.found ? raw.pipe(new PhoneticStripper()) : raw).pipe(new AsciiXml());
+        },
+      };
   const opened: Opened = { bytes, limits, date1904, sheets, strings, styles };
   const find = (name: string): SheetPart => {
     const s = sheets.find((x) => x.name === name);
@@ -719,12 +764,14 @@ async function* readRows(book: Opened, sheet: SheetPart, opts: ReadOptions): Asy
     { name: 'xl/_rels/workbook.xml.rels', content: EMPTY_RELS },
     book.strings,
     ...(book.styles ? [book.styles] : []),
-    sheet.scan.needsRewrite.found
-      ? {
-          name: 'xl/worksheets/sheet1.xml',
-          stream: () => entryStream(book.bytes, sheet.entry).pipe(new CellRewriter()),
-        }
-      : { name: 'xl/worksheets/sheet1.xml', entry: sheet.entry },
+    {
+      name: 'xl/worksheets/sheet1.xml',
+      // inline strings and formulas hold text too: ASCII only, like the shared strings
+      stream: () => {
+        const raw = entryStream(book.bytes, sheet.entry);
+        return (sheet.scan.needsRewrite.found ? raw.pipe(new CellRewriter()) : raw).pipe(new AsciiXml());
+      },
+    },
   ];
   const input = zipStream(book.bytes, parts);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {

@@ -3,7 +3,7 @@
  * form with the export settings beside it, its deliveries, and its imports. Monitors export too (exports are
  * de-identified) but do not import.
  */
-import { Badge, Empty, Skeleton, Tabs, Typography } from 'antd';
+import { App, Badge, Divider, Empty, Skeleton, Tabs, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -16,12 +16,14 @@ import { ExportForm } from './ExportForm';
 import { ExportSettingsCard } from './ExportSettingsCard';
 import { ImportTab } from './ImportTab';
 import { StudyPicker } from '../../components/StudyPicker';
+import type { ImportCommitResult, ImportKind } from '../../../electron/api';
 
 const TABS = ['export', 'deliveries', 'import'] as const;
 type Tab = (typeof TABS)[number];
 
 export function ExchangePage() {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const { params, update } = useUrlState();
   const studies = useApiQuery('studies.list', { sort: 'protocolNumber', order: 'asc' });
   const list = studies.data ?? [];
@@ -32,6 +34,15 @@ export function ExchangePage() {
   const { user } = useSession();
   const canImport = user !== null && user.role !== 'monitor';
   const tab = TABS.find((k) => k === params.get('tab') && (k !== 'import' || canImport)) ?? 'export';
+  // an import that may have made a study: the list learns of it, and the page shows the study imported into
+  const showStudy = (result: ImportCommitResult, kind: ImportKind) => {
+    if (kind !== 'study' && kind !== 'sdtm') return;
+    studies.reload();
+    if (result.studyId === null || result.studyId === studyId) return;
+    // another study's page replaces this one (and its result panel): the outcome stays in a message
+    void message.success(t('exchangeUi.import.committed', { created: result.created, updated: result.updated }));
+    update({ study: result.studyId, tab: 'import' });
+  };
 
   return (
     <>
@@ -56,15 +67,25 @@ export function ExchangePage() {
         ) : !studies.data ? (
           <Skeleton active paragraph={{ rows: 6 }} />
         ) : studyId === undefined ? (
-          <Empty description={t('exchangeUi.noStudies')}>
-            <Link to="/studies">{t('nav.studies')}</Link>
-          </Empty>
+          <>
+            <Empty description={t('exchangeUi.noStudies')}>
+              <Link to="/studies">{t('nav.studies')}</Link>
+            </Empty>
+            {/* a fresh installation: a study set-up or an SDTM workbook brings the first study */}
+            {canImport && (
+              <>
+                <Divider />
+                <ImportTab studyId={null} onImported={showStudy} />
+              </>
+            )}
+          </>
         ) : (
           <StudyExchange
             key={studyId}
             studyId={studyId}
             tab={tab}
             canImport={canImport}
+            onImported={showStudy}
             onTab={(k) => update({ tab: k === 'export' ? undefined : k })}
           />
         )}
@@ -77,11 +98,13 @@ function StudyExchange({
   studyId,
   tab,
   canImport,
+  onImported,
   onTab,
 }: {
   studyId: number;
   tab: Tab;
   canImport: boolean;
+  onImported: (result: ImportCommitResult, kind: ImportKind) => void;
   onTab: (tab: Tab) => void;
 }) {
   const { t } = useTranslation();
@@ -133,7 +156,13 @@ function StudyExchange({
           children: <DeliveriesTable query={deliveries} />,
         },
         ...(canImport
-          ? [{ key: 'import', label: t('exchangeUi.import.tab'), children: <ImportTab studyId={studyId} /> }]
+          ? [
+              {
+                key: 'import',
+                label: t('exchangeUi.import.tab'),
+                children: <ImportTab studyId={studyId} onImported={onImported} />,
+              },
+            ]
           : []),
       ]}
     />

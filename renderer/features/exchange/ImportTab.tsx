@@ -56,11 +56,25 @@ function newJobId(): string {
 const fileSize = (bytes: number): string =>
   bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-export function ImportTab({ studyId }: { studyId: number }) {
+/** the kinds that name their own study: the only ones offered before any study exists */
+const OWN_STUDY_KINDS: readonly ImportKind[] = ['study', 'sdtm'];
+
+/**
+ * `studyId` null: no study yet (a fresh installation) — a study set-up or an SDTM workbook creates one.
+ * `onImported` hears of each commit (the page shows the study the import went to).
+ */
+export function ImportTab({
+  studyId,
+  onImported,
+}: {
+  studyId: number | null;
+  onImported?: (result: ImportCommitResult, kind: ImportKind) => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { locale } = useSession();
-  const [kind, setKind] = useState<ImportKind>('aes');
+  const [kind, setKind] = useState<ImportKind>(studyId === null ? 'study' : 'aes');
+  const kinds = studyId === null ? OWN_STUDY_KINDS : importKinds;
   const [sponsor, setSponsor] = useState('');
   const [templateLang, setTemplateLang] = useState<Locale>(locale);
   const [templateBusy, setTemplateBusy] = useState(false);
@@ -138,7 +152,7 @@ export function ImportTab({ studyId }: { studyId: number }) {
       const report = await call('imports.validate', {
         kind,
         // a study set-up or an SDTM workbook names its own study (protocol number, STUDYID)
-        studyId: kind === 'sdtm' || kind === 'study' ? null : studyId,
+        studyId: OWN_STUDY_KINDS.includes(kind) ? null : studyId,
         fileName: file.name,
         base64: file.base64,
         sponsor: sponsor.trim() || null,
@@ -179,6 +193,7 @@ export function ImportTab({ studyId }: { studyId: number }) {
     try {
       const result = await call('imports.commit', { token: report.token });
       setState({ step: 'committed', result, fileName: report.fileName });
+      onImported?.(result, report.kind);
       // ready for the next file; a mapping given with a source is now saved on the server
       setFile(null);
       setAnswers({});
@@ -216,7 +231,7 @@ export function ImportTab({ studyId }: { studyId: number }) {
                 setKind(k);
                 setState({ step: 'idle' });
               }}
-              options={importKinds.map((k) => ({ value: k, label: t(`exchangeUi.import.kinds.${k}`) }))}
+              options={kinds.map((k) => ({ value: k, label: t(`exchangeUi.import.kinds.${k}`) }))}
               data-testid="import-kind"
             />
           </Form.Item>

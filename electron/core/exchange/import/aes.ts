@@ -11,7 +11,7 @@ import { adverseEvents, ctcaeTerms, subjects } from '../../../../db/schema';
 import type { AeFields, SeriousCriterion } from '../../../api';
 import { aeChanges, checkAe, rowValues, type AeLookups, type AeRow, type SubjectRow } from '../../safety/aes';
 import { safetySettingsOf, type SafetySettings } from '../../safety/settings';
-import { recordAudit } from '../../audit/audit';
+import { auditBatch } from '../../audit/audit';
 import { AppError } from '../../errors';
 import { SIGNED_AE_FIELDS } from '../../safety/signed-content';
 import { AE_ACTION, AE_OUTCOME, AE_SEVERITY, CAUSALITY, SERIOUS_CRITERION } from '../vocab';
@@ -343,10 +343,7 @@ export function planAeRows(env: PlanEnv, sheet: ReadSheet | undefined, target: A
   for (const a of existing.values())
     nextNumber.set(a.subjectId, Math.max(nextNumber.get(a.subjectId) ?? 0, a.aeNumber));
 
-  type Write =
-    | { kind: 'create'; subject: SubjectRow; aeNumber: number; values: ReturnType<typeof rowValues> }
-    | { kind: 'update'; before: AeRow; values: ReturnType<typeof rowValues> };
-  const writes: Write[] = [];
+  const writes: AeWrite[] = [];
   let unchanged = 0;
   const seen = new Set<string>();
   const rows: readonly TypedRow[] = sheet?.rows ?? [];
@@ -437,7 +434,7 @@ export function planAeRows(env: PlanEnv, sheet: ReadSheet | undefined, target: A
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       for (const f of err.error.fields ?? [])
-        reject(columnOfAeField(sheet!, f.field.replace(/^fields\./, '')), f.messageKey, f.params);
+        reject(columnOfAeField(sheet!, f.field.replace(/^fields\./, ''), v), f.messageKey, f.params);
       continue;
     }
     const values = rowValues(derived);
@@ -456,107 +453,126 @@ export function planAeRows(env: PlanEnv, sheet: ReadSheet | undefined, target: A
     created: writes.filter((w) => w.kind === 'create').length,
     updated: writes.filter((w) => w.kind === 'update').length,
     unchanged,
-    apply(c, reason) {
-      const now = c.now().toISOString();
-      const sqlite = c.db.$client;
-      // positional parameters: binding an object by name costs more than the insert on 100,000 rows
-      const insert = sqlite.prepare(
-        `INSERT INTO adverse_events (study_id, center_id, subject_id, ae_number, verbatim_term, ctcae_code, ctcae_term, soc,
-           grade, severity, start_date, end_date, ongoing, serious, serious_criteria, awareness_at, report_due_at, expected,
-           causality, related, action, treatment, outcome, visit_id, notes, assessment_signed, created_by, created_at,
-           updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-      );
-      const update = sqlite.prepare(
-        `UPDATE adverse_events SET verbatim_term = ?, ctcae_code = ?, ctcae_term = ?, soc = ?, grade = ?, severity = ?,
-           start_date = ?, end_date = ?, ongoing = ?, serious = ?, serious_criteria = ?, awareness_at = ?,
-           report_due_at = ?, expected = ?, causality = ?, related = ?, action = ?, treatment = ?, outcome = ?,
-           assessment_signed = ?, updated_at = ?
-         WHERE id = ?`,
-      );
-      const bit = (b: boolean) => (b ? 1 : 0);
-      /** the stored fields shared by the insert and the update, in their column order (verbatim term … outcome) */
-      const fieldValues = (x: ReturnType<typeof rowValues>) => [
-        x.verbatimTerm,
-        x.ctcaeCode,
-        x.ctcaeTerm,
-        x.soc,
-        x.grade,
-        x.severity,
-        x.startDate,
-        x.endDate,
-        bit(x.ongoing),
-        bit(x.serious),
-        JSON.stringify(x.seriousCriteria),
-        x.awarenessAt,
-        x.reportDueAt,
-        x.expected === null ? null : bit(x.expected),
-        x.causality,
-        bit(x.related),
-        x.action,
-        x.treatment,
-        x.outcome,
-      ];
-      // The rows first, then their audit events in the same order (ids known from the inserts): each pass keeps its own
-      // table's index pages in the page cache instead of the two evicting each other, row after row. The transaction
-      // makes the order invisible to everyone else.
-      const ids: number[] = new Array<number>(writes.length);
-      const updateChanges: (ReturnType<typeof aeChanges> | null)[] = new Array<null>(writes.length).fill(null);
-      writes.forEach((w, i) => {
-        if (w.kind === 'create') {
-          const x = w.values;
-          const r = insert.run(
-            w.subject.studyId,
-            w.subject.centerId,
-            w.subject.id,
-            w.aeNumber,
-            ...fieldValues(x),
-            x.visitId,
-            x.notes,
-            c.actor.id,
-            now,
-            now,
-          );
-          ids[i] = Number(r.lastInsertRowid);
-        } else {
-          const changes = aeChanges(w.before, { ...w.before, ...w.values });
-          const signedChanged = SIGNED_AE_FIELDS.some((f) => f in changes);
-          if (signedChanged && w.before.assessmentSigned) changes.assessmentSigned = [true, false];
-          update.run(...fieldValues(w.values), signedChanged ? 0 : bit(w.before.assessmentSigned), now, w.before.id);
-          ids[i] = w.before.id;
-          updateChanges[i] = changes;
-        }
-      });
-      writes.forEach((w, i) => {
-        if (w.kind === 'create')
-          recordAudit(c, {
-            action: 'create',
-            entity: 'adverse_event',
-            entityId: ids[i]!,
-            studyId: w.subject.studyId,
-            subjectId: w.subject.id,
-            changes: aeChanges(null, { ...w.values, aeNumber: w.aeNumber } as never),
-            reason,
-          });
-        else
-          recordAudit(c, {
-            action: 'update',
-            entity: 'adverse_event',
-            entityId: w.before.id,
-            studyId: w.before.studyId,
-            subjectId: w.before.subjectId,
-            changes: updateChanges[i]!,
-            reason,
-          });
-      });
-    },
+    // built outside this function: the plan kept until commit holds the writes, not the typed rows and lookups
+    apply: aeApplier(writes),
+  };
+}
+
+type AeWrite =
+  | { kind: 'create'; subject: SubjectRow; aeNumber: number; values: ReturnType<typeof rowValues> }
+  | { kind: 'update'; before: AeRow; values: ReturnType<typeof rowValues> };
+
+/**
+ * The commit of the decided rows. A function of its own so that the closure kept with the validated plan (until the
+ * user commits, maybe minutes later) holds only the writes: a closure made in planAeRows would keep its whole scope
+ * alive (the typed rows of the sheet, the lookups, the validation's buffers through env).
+ */
+function aeApplier(writes: readonly AeWrite[]): Plan['apply'] {
+  return (c, reason) => {
+    const now = c.now().toISOString();
+    const sqlite = c.db.$client;
+    // positional parameters: binding an object by name costs more than the insert on 100,000 rows
+    const insert = sqlite.prepare(
+      `INSERT INTO adverse_events (study_id, center_id, subject_id, ae_number, verbatim_term, ctcae_code, ctcae_term, soc,
+         grade, severity, start_date, end_date, ongoing, serious, serious_criteria, awareness_at, report_due_at, expected,
+         causality, related, action, treatment, outcome, visit_id, notes, assessment_signed, created_by, created_at,
+         updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+    );
+    const update = sqlite.prepare(
+      `UPDATE adverse_events SET verbatim_term = ?, ctcae_code = ?, ctcae_term = ?, soc = ?, grade = ?, severity = ?,
+         start_date = ?, end_date = ?, ongoing = ?, serious = ?, serious_criteria = ?, awareness_at = ?,
+         report_due_at = ?, expected = ?, causality = ?, related = ?, action = ?, treatment = ?, outcome = ?,
+         assessment_signed = ?, updated_at = ?
+       WHERE id = ?`,
+    );
+    const bit = (b: boolean) => (b ? 1 : 0);
+    /** the stored fields shared by the insert and the update, in their column order (verbatim term … outcome) */
+    const fieldValues = (x: ReturnType<typeof rowValues>) => [
+      x.verbatimTerm,
+      x.ctcaeCode,
+      x.ctcaeTerm,
+      x.soc,
+      x.grade,
+      x.severity,
+      x.startDate,
+      x.endDate,
+      bit(x.ongoing),
+      bit(x.serious),
+      JSON.stringify(x.seriousCriteria),
+      x.awarenessAt,
+      x.reportDueAt,
+      x.expected === null ? null : bit(x.expected),
+      x.causality,
+      bit(x.related),
+      x.action,
+      x.treatment,
+      x.outcome,
+    ];
+    // The rows first, then their audit events in the same order (ids known from the inserts): each pass keeps its own
+    // table's index pages in the page cache instead of the two evicting each other, row after row. The transaction
+    // makes the order invisible to everyone else.
+    const ids: number[] = new Array<number>(writes.length);
+    const updateChanges: (ReturnType<typeof aeChanges> | null)[] = new Array<null>(writes.length).fill(null);
+    writes.forEach((w, i) => {
+      if (w.kind === 'create') {
+        const x = w.values;
+        const r = insert.run(
+          w.subject.studyId,
+          w.subject.centerId,
+          w.subject.id,
+          w.aeNumber,
+          ...fieldValues(x),
+          x.visitId,
+          x.notes,
+          c.actor.id,
+          now,
+          now,
+        );
+        ids[i] = Number(r.lastInsertRowid);
+      } else {
+        const changes = aeChanges(w.before, { ...w.before, ...w.values });
+        const signedChanged = SIGNED_AE_FIELDS.some((f) => f in changes);
+        if (signedChanged && w.before.assessmentSigned) changes.assessmentSigned = [true, false];
+        update.run(...fieldValues(w.values), signedChanged ? 0 : bit(w.before.assessmentSigned), now, w.before.id);
+        ids[i] = w.before.id;
+        updateChanges[i] = changes;
+      }
+    });
+    // one writer for the whole batch: the chain's head read once, not per event
+    const audit = auditBatch(c);
+    writes.forEach((w, i) => {
+      if (w.kind === 'create')
+        audit({
+          action: 'create',
+          entity: 'adverse_event',
+          entityId: ids[i]!,
+          studyId: w.subject.studyId,
+          subjectId: w.subject.id,
+          changes: aeChanges(null, { ...w.values, aeNumber: w.aeNumber } as never),
+          reason,
+        });
+      else
+        audit({
+          action: 'update',
+          entity: 'adverse_event',
+          entityId: w.before.id,
+          studyId: w.before.studyId,
+          subjectId: w.before.subjectId,
+          changes: updateChanges[i]!,
+          reason,
+        });
+    });
   };
 }
 
 /** The file's column a rule's field refers to (criteria: their list column, or the first SDTM flag column). */
-function columnOfAeField(sheet: ReadSheet, field: string): string | null {
-  if (field === 'seriousCriteria' && !(field in sheet.columns))
-    return CRITERION_FLAGS.map(([f]) => f).find((f) => f in sheet.columns) ?? null;
+function columnOfAeField(sheet: ReadSheet, field: string, values: Record<string, unknown>): string | null {
+  if (field === 'seriousCriteria' && !(field in sheet.columns)) {
+    // the flag that says "Y" (AESHOSP = Y on a non-serious AE), else the first flag column
+    const flags = CRITERION_FLAGS.map(([f]) => f).filter((f) => f in sheet.columns);
+    return flags.find((f) => values[f] === true) ?? flags[0] ?? null;
+  }
   return AE_FIELDS.some((f) => f.field === field) ? field : null;
 }
 

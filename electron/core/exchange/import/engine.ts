@@ -13,7 +13,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { importBatches, columnMappings } from '../../../../db/schema';
-import type { ImportKind, ImportReport, ImportRejection, ImportProgress, UnknownHeader } from '../../../api/imports';
+import type {
+  ImportCommitResult,
+  ImportKind,
+  ImportReport,
+  ImportRejection,
+  ImportProgress,
+  UnknownHeader,
+} from '../../../api/imports';
 import type { ParsedInputOf, Role } from '../../../api';
 import { cellDisplay, columnLetter, type Cell } from '../../../excel/cell';
 import { findHeaderRow, headerKey, headerProblems, type HeaderMapping, type HeaderMatch } from '../../../excel/headers';
@@ -215,32 +222,7 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
 
     job.progress.phase = 'checking';
     const sheetRejected = rejected.some((r) => r.row === 0);
-    const plan = sheetRejected
-      ? null
-      : kind.plan(
-          {
-            ctx,
-            role: args.role,
-            studyId: input.studyId,
-            sponsor: input.sponsor ?? null,
-            lang: input.lang,
-            reject: (sheet, row, field, key, params) => {
-              // a coded field may have come from its code column
-              const f =
-                field === null
-                  ? null
-                  : field in sheet.columns
-                    ? field
-                    : `${field}Code` in sheet.columns
-                      ? `${field}Code`
-                      : null;
-              const column = f === null ? '' : columnLetter(sheet.columns[f]!);
-              const value = f === null ? '' : display(rowIndex(sheet).get(row)?.values[f]);
-              reject(sheet.name, row, column, value, key, params);
-            },
-          },
-          read,
-        );
+    const plan = sheetRejected ? null : kind.plan(planEnv(ctx, args.role, input, rejected), read);
     if (job.abort.signal.aborted) throw new AppError('validation', 'excel.cancelled', { field: 'file' });
 
     rejected.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row || a.column.localeCompare(b.column));
@@ -298,6 +280,48 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
   } finally {
     setTimeout(() => jobs.delete(input.jobId), 60_000).unref();
   }
+}
+
+/**
+ * The plan's environment, made outside validateImport: a kind's plan may keep it until commit, and a closure made in
+ * validateImport would keep that whole scope alive with it (the file's bytes, its base64 text, the typed rows).
+ */
+function planEnv(
+  ctx: ServiceContext,
+  role: Role,
+  input: ParsedInputOf<'imports.validate'>,
+  rejected: ImportRejection[],
+): PlanEnv {
+  const lang = input.lang;
+  return {
+    ctx,
+    role,
+    studyId: input.studyId,
+    sponsor: input.sponsor ?? null,
+    lang,
+    reject: (sheet, row, field, key, params) => {
+      // a coded field may have come from its code column
+      const f =
+        field === null
+          ? null
+          : field in sheet.columns
+            ? field
+            : `${field}Code` in sheet.columns
+              ? `${field}Code`
+              : null;
+      const column = f === null ? '' : columnLetter(sheet.columns[f]!);
+      const value = f === null ? '' : display(rowIndex(sheet).get(row)?.values[f]);
+      rejected.push({
+        sheet: sheet.name,
+        row,
+        column,
+        value,
+        messageKey: key,
+        params,
+        reason: translate(lang, key, params),
+      });
+    },
+  };
 }
 
 interface ReadOpts {
@@ -428,10 +452,7 @@ const display = (v: FieldValue | undefined): string =>
 
 // ---------- commit ----------
 
-export function commitImport(
-  ctx: ServiceContext,
-  token: string,
-): { batchId: number; created: number; updated: number; unchanged: number } {
+export function commitImport(ctx: ServiceContext, token: string): ImportCommitResult {
   const v = validated.get(token);
   if (!v || v.expires < Date.now() || v.userId !== ctx.actor.id)
     throw fieldError('validation', 'token', 'exchange.importExpired');
@@ -484,7 +505,7 @@ export function commitImport(
     { behavior: 'immediate' },
   );
   validated.delete(token);
-  return { batchId, created: plan.created, updated: plan.updated, unchanged: plan.unchanged };
+  return { batchId, studyId: plan.studyId, created: plan.created, updated: plan.updated, unchanged: plan.unchanged };
 }
 
 /** A sponsor's saved column mapping for a kind of import, or null. */
