@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportCommitResult, ImportReport, InputOf } from '../../../api';
+import type { ImportCommitResult, ImportReport } from '../../../api';
 import { createHarness, type Harness } from '../../../testing/harness';
 
 let h: Harness;
@@ -19,7 +19,7 @@ const validate = (bytes: Buffer): Promise<ImportReport> =>
     jobId: `study-job-${++jobs}`,
     lang: 'zh-CN',
     utcOffsetMinutes: 480,
-  } as InputOf<'imports.validate'>);
+  });
 const count = (sql: string) => (h.opened.db.$client.prepare(sql).get() as { n: number }).n;
 
 type Sheets = { study: unknown[][]; centers: unknown[][]; schedule: unknown[][] };
