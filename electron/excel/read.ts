@@ -407,6 +407,8 @@ class CellRewriter extends ElementRewriter {
   }
 }
 
+const NON_ASCII = /[\x80-\xff]/;
+
 /**
  * Non-ASCII characters as XML character references (中 → &#20013;). exceljs decodes each chunk of a part on its own
  * (utils/browser-buffer-decode.js), so a character split between two chunks would read as "��": with nothing but
@@ -464,6 +466,8 @@ class PhoneticStripper extends ElementRewriter {
 interface SheetPart extends SheetInfo {
   entry: ZipEntry;
   scan: SheetScan;
+  /** the sheet's XML holds non-ASCII text (inline strings): given to exceljs through AsciiXml */
+  nonAscii: boolean;
 }
 
 /** Excel's built-in zh-CN date and time formats (ids 27–36, 50–58): a file names them by id only, exceljs knows none. */
@@ -609,6 +613,7 @@ async function open(bytes: Buffer, opts: { limits?: Partial<XlsxLimits>; signal?
       rowCount: 0,
       entry,
       scan: new SheetScan(),
+      nonAscii: false,
     });
   }
   const sharedStringsRel = [...rels.values()].find((r) => relType(r, 'sharedStrings'));
@@ -620,14 +625,24 @@ async function open(bytes: Buffer, opts: { limits?: Partial<XlsxLimits>; signal?
   const scans = new Map(sheets.map((s) => [s.entry, s.scan]));
   const rootOf = new Map<ZipEntry, string | null>();
   const phonetic = new Patterns(MISREAD_IN_STRINGS);
+  // parts holding a byte ≥ 0x80 (non-ASCII text): only they go to exceljs re-encoded (AsciiXml), the others as they are
+  const nonAscii = new Set<ZipEntry>();
+  const noteText = (e: ZipEntry, chunk: Buffer) => {
+    if (!nonAscii.has(e) && NON_ASCII.test(chunk.toString('latin1'))) nonAscii.add(e);
+  };
   const verify = (e: ZipEntry): Promise<void> => {
     if (opts.signal?.aborted) return Promise.reject(new XlsxReadCancelled());
     const scan = scans.get(e);
-    if (scan) return verifyEntry(bytes, e, (chunk) => scan.feed(chunk));
+    if (scan)
+      return verifyEntry(bytes, e, (chunk) => {
+        scan.feed(chunk);
+        noteText(e, chunk);
+      });
     if (e === sharedStrings)
       return verifyEntry(bytes, e, (chunk) => {
         if (!rootOf.has(e)) rootOf.set(e, rootPrefix(chunk.subarray(0, 4096).toString('utf8')));
         phonetic.feed(chunk);
+        noteText(e, chunk);
       });
     return verifyEntry(bytes, e);
   };
@@ -664,13 +679,17 @@ async function open(bytes: Buffer, opts: { limits?: Partial<XlsxLimits>; signal?
 
   const strings: StreamPart = !sharedStrings
     ? { name: 'xl/sharedStrings.xml', content: EMPTY_SST }
-    : {
-        name: 'xl/sharedStrings.xml',
-        stream: () => {
-          const raw = entryStream(bytes, sharedStrings);
-          return (phonetic.found ? raw.pipe(new PhoneticStripper()) : raw).pipe(new AsciiXml());
-        },
-      };
+    : !phonetic.found && !nonAscii.has(sharedStrings)
+      ? { name: 'xl/sharedStrings.xml', entry: sharedStrings }
+      : {
+          name: 'xl/sharedStrings.xml',
+          stream: () => {
+            const raw = entryStream(bytes, sharedStrings);
+            const stripped = phonetic.found ? raw.pipe(new PhoneticStripper()) : raw;
+            return nonAscii.has(sharedStrings) ? stripped.pipe(new AsciiXml()) : stripped;
+          },
+        };
+  for (const s of sheets) s.nonAscii = nonAscii.has(s.entry);
   const opened: Opened = { bytes, limits, date1904, sheets, strings, styles };
   const find = (name: string): SheetPart => {
     const s = sheets.find((x) => x.name === name);
@@ -764,14 +783,17 @@ async function* readRows(book: Opened, sheet: SheetPart, opts: ReadOptions): Asy
     { name: 'xl/_rels/workbook.xml.rels', content: EMPTY_RELS },
     book.strings,
     ...(book.styles ? [book.styles] : []),
-    {
-      name: 'xl/worksheets/sheet1.xml',
-      // inline strings and formulas hold text too: ASCII only, like the shared strings
-      stream: () => {
-        const raw = entryStream(book.bytes, sheet.entry);
-        return (sheet.scan.needsRewrite.found ? raw.pipe(new CellRewriter()) : raw).pipe(new AsciiXml());
-      },
-    },
+    // inline strings and formulas hold text too: re-encoded like the shared strings when they are not ASCII
+    !sheet.scan.needsRewrite.found && !sheet.nonAscii
+      ? { name: 'xl/worksheets/sheet1.xml', entry: sheet.entry }
+      : {
+          name: 'xl/worksheets/sheet1.xml',
+          stream: () => {
+            const raw = entryStream(book.bytes, sheet.entry);
+            const rewritten = sheet.scan.needsRewrite.found ? raw.pipe(new CellRewriter()) : raw;
+            return sheet.nonAscii ? rewritten.pipe(new AsciiXml()) : rewritten;
+          },
+        },
   ];
   const input = zipStream(book.bytes, parts);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
