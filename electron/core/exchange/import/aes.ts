@@ -16,20 +16,8 @@ import { AppError } from '../../errors';
 import { SIGNED_AE_FIELDS } from '../../safety/signed-content';
 import { AE_ACTION, AE_OUTCOME, AE_SEVERITY, CAUSALITY, SERIOUS_CRITERION } from '../vocab';
 import type { ImportKindDef, Plan, PlanEnv, ReadSheet, TypedRow } from './engine';
-import type { FieldSpec } from './fields';
-import { codeHeader } from '../layout';
+import { coded, type FieldSpec } from './fields';
 
-/** A coded field and its code column ("转归" and "转归（代码）" in our export): the code column wins when both are there. */
-const coded = (f: FieldSpec): FieldSpec[] => [
-  f,
-  {
-    field: `${f.field}Code`,
-    zh: codeHeader(f.zh, 'zh-CN'),
-    en: codeHeader(f.en, 'en'),
-    type: f.type,
-    codes: f.codes,
-  },
-];
 const flag = (field: string, zh: string, en: string, sdtm: string): FieldSpec => ({
   field,
   zh,

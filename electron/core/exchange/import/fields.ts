@@ -8,6 +8,7 @@ import { matchCode, type CodeList, type Lang } from '../../../excel/codes';
 import { parseDate, parseDateTime, refuseNonValue, type Refusal } from '../../../excel/dates';
 import type { HeaderField } from '../../../excel/headers';
 import { originalText } from '../../../excel/write';
+import { codeHeader } from '../layout';
 import { YES_NO } from '../vocab';
 
 export type FieldType = 'text' | 'integer' | 'date' | 'partialDate' | 'datetime' | 'code' | 'yesNo' | 'codes';
@@ -103,3 +104,19 @@ export function parseField(cell: Cell, spec: FieldSpec, opts: ParseOptions): Par
     }
   }
 }
+
+/** A coded field and its code column, as our exports write them ("转归" and "转归（代码）"). */
+export const coded = (f: FieldSpec): FieldSpec[] => [
+  f,
+  { field: `${f.field}Code`, zh: codeHeader(f.zh, 'zh-CN'), en: codeHeader(f.en, 'en'), type: f.type, codes: f.codes },
+];
+
+/** A coded field's value: its code column's when the file has one, else its label column's. */
+export function codeOrLabel(v: Readonly<Record<string, FieldValue>>, field: string): FieldValue {
+  const code = v[`${field}Code`];
+  return code !== undefined && code !== null ? code : (v[field] ?? null);
+}
+
+/** A typed value as trimmed text, null when blank. */
+export const textOf = (x: FieldValue | undefined): string | null =>
+  x === null || x === undefined || x === '' ? null : Array.isArray(x) ? x.join(';') : String(x).trim();

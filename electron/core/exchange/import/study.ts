@@ -15,17 +15,12 @@ import { latestToday } from '../../dates';
 import { AppError } from '../../errors';
 import { setupOf } from '../../subjects/setup';
 import { checkLines, currentVersion } from '../../visits/schedule';
-import { codeHeader } from '../layout';
 import { STUDY_PHASE, THERAPEUTIC_AREA, VISIT_ANCHOR, VISIT_KIND } from '../vocab';
 import type { ImportKindDef, Plan, PlanEnv, ReadSheet, TypedRow } from './engine';
-import type { FieldSpec, FieldValue } from './fields';
+import { coded, codeOrLabel, textOf, type FieldSpec } from './fields';
 
 type CenterRow = typeof centers.$inferSelect;
 
-const coded = (f: FieldSpec): FieldSpec[] => [
-  f,
-  { field: `${f.field}Code`, zh: codeHeader(f.zh, 'zh-CN'), en: codeHeader(f.en, 'en'), type: f.type, codes: f.codes },
-];
 const field = (
   name: string,
   zh: string,
@@ -225,13 +220,6 @@ const SCHEDULE_FIELDS: FieldSpec[] = [
   }),
 ];
 
-const text = (x: FieldValue | undefined): string | null =>
-  x === null || x === undefined || x === '' ? null : Array.isArray(x) ? x.join(';') : String(x).trim();
-function pick(v: Record<string, FieldValue>, name: string): FieldValue {
-  const code = v[`${name}Code`];
-  return code !== undefined && code !== null ? code : (v[name] ?? null);
-}
-
 /** zod issues of a row as rejections of its cells (the schema's field names are the sheet's field names) */
 function rejectIssues(env: PlanEnv, sheet: ReadSheet, row: number, error: z.ZodError, fieldOf = (f: string) => f) {
   for (const issue of error.issues) {
@@ -285,25 +273,25 @@ function planStudy(env: PlanEnv, read: ReadonlyMap<string, ReadSheet>): Plan {
   const v = first?.values ?? {};
   const parsed = first
     ? studyFields.safeParse({
-        protocolNumber: text(v.protocolNumber),
-        title: text(v.title),
-        shortTitle: text(v.shortTitle) ?? text(v.title)?.slice(0, 100) ?? null,
-        sponsor: text(v.sponsor),
-        cro: text(v.cro),
-        phase: pick(v, 'phase'),
-        indication: text(v.indication),
-        therapeuticArea: pick(v, 'therapeuticArea'),
-        registrationNumber: text(v.registrationNumber),
-        sitePi: text(v.sitePi),
-        ethicsApprovalDate: text(v.ethicsApprovalDate),
-        protocolVersion: text(v.protocolVersion),
-        protocolVersionDate: text(v.protocolVersionDate),
+        protocolNumber: textOf(v.protocolNumber),
+        title: textOf(v.title),
+        shortTitle: textOf(v.shortTitle) ?? textOf(v.title)?.slice(0, 100) ?? null,
+        sponsor: textOf(v.sponsor),
+        cro: textOf(v.cro),
+        phase: codeOrLabel(v, 'phase'),
+        indication: textOf(v.indication),
+        therapeuticArea: codeOrLabel(v, 'therapeuticArea'),
+        registrationNumber: textOf(v.registrationNumber),
+        sitePi: textOf(v.sitePi),
+        ethicsApprovalDate: textOf(v.ethicsApprovalDate),
+        protocolVersion: textOf(v.protocolVersion),
+        protocolVersionDate: textOf(v.protocolVersionDate),
         enrollmentTarget: v.enrollmentTarget ?? null,
       })
     : null;
   if (parsed && !parsed.success) rejectIssues(env, studySheet, first!.row, parsed.error);
   const fields = parsed?.success ? parsed.data : null;
-  const protocol = (fields?.protocolNumber ?? text(v.protocolNumber) ?? '').trim().toLowerCase();
+  const protocol = (fields?.protocolNumber ?? textOf(v.protocolNumber) ?? '').trim().toLowerCase();
   const stored = ctx.db
     .select()
     .from(studies)
@@ -336,15 +324,15 @@ function planStudy(env: PlanEnv, read: ReadonlyMap<string, ReadSheet>): Plan {
   for (const r of centerSheet?.rows ?? []) {
     const c = r.values;
     const p = centerFields.safeParse({
-      code: text(c.code),
-      hospitalName: text(c.hospitalName),
-      city: text(c.city),
-      pi: text(c.pi),
-      isLead: pick(c, 'isLead') ?? false,
-      isOwn: pick(c, 'isOwn') ?? false,
+      code: textOf(c.code),
+      hospitalName: textOf(c.hospitalName),
+      city: textOf(c.city),
+      pi: textOf(c.pi),
+      isLead: codeOrLabel(c, 'isLead') ?? false,
+      isOwn: codeOrLabel(c, 'isOwn') ?? false,
       enrollmentTarget: c.enrollmentTarget ?? null,
       hardCap: c.hardCap ?? null,
-      activationDate: text(c.activationDate),
+      activationDate: textOf(c.activationDate),
     });
     if (!p.success) {
       rejectIssues(env, centerSheet!, r.row, p.error);
@@ -396,23 +384,23 @@ function planStudy(env: PlanEnv, read: ReadonlyMap<string, ReadSheet>): Plan {
     for (const r of rows) {
       const s = r.values;
       const p = visitDefinition.safeParse({
-        code: text(s.code),
-        name: text(s.name),
-        kind: pick(s, 'kind'),
-        anchor: pick(s, 'anchor'),
-        anchorCode: text(s.anchorVisit),
+        code: textOf(s.code),
+        name: textOf(s.name),
+        kind: codeOrLabel(s, 'kind'),
+        anchor: codeOrLabel(s, 'anchor'),
+        anchorCode: textOf(s.anchorVisit),
         dayOffset: s.dayOffset ?? null,
         windowBefore: s.windowBefore ?? 0,
         windowAfter: s.windowAfter ?? 0,
         cycleLength: s.cycleLength ?? null,
         cycleCount: s.cycleCount ?? null,
-        cycleDays: (text(s.cycleDays) ?? '')
+        cycleDays: (textOf(s.cycleDays) ?? '')
           .split(/[,，;；、\s]+/)
           .filter(Boolean)
           .map(Number),
         interval: s.interval ?? null,
         count: s.count ?? null,
-        arms: (text(s.arms) ?? '').split(/[,，;；、\s]+/).filter(Boolean),
+        arms: (textOf(s.arms) ?? '').split(/[,，;；、\s]+/).filter(Boolean),
       });
       if (!p.success) {
         rejectIssues(env, scheduleSheet!, r.row, p.error);
@@ -424,8 +412,8 @@ function planStudy(env: PlanEnv, read: ReadonlyMap<string, ReadSheet>): Plan {
         const checked = checkLines(lines, stored ? setupOf(ctx.db, stored.id).arms.map((a) => a.code) : []);
         const current = stored ? currentVersion(ctx.db, stored.id) : null;
         const today = latestToday(ctx);
-        const version = rows.map((r) => text(r.values.version)).find((x) => x !== null) ?? `导入 ${today}`;
-        const effectiveDate = rows.map((r) => text(r.values.effectiveDate)).find((x) => x !== null) ?? today;
+        const version = rows.map((r) => textOf(r.values.version)).find((x) => x !== null) ?? `导入 ${today}`;
+        const effectiveDate = rows.map((r) => textOf(r.values.effectiveDate)).find((x) => x !== null) ?? today;
         if (current && JSON.stringify(current.visits) === JSON.stringify(checked)) unchanged++;
         else {
           const taken = stored

@@ -9,10 +9,9 @@ import { centers, subjects } from '../../../../db/schema';
 import type { SubjectStatus, WithdrawalReason } from '../../../api';
 import { AppError } from '../../errors';
 import { setupOf } from '../../subjects/setup';
-import { codeHeader } from '../layout';
 import { SEX, SUBJECT_STATUS, WITHDRAWAL_REASON } from '../vocab';
 import type { ImportKindDef, Plan, PlanEnv, ReadSheet, TypedRow } from './engine';
-import type { FieldSpec, FieldValue } from './fields';
+import { coded, codeOrLabel, textOf, type FieldSpec, type FieldValue } from './fields';
 import {
   numbersGiven,
   planSubjects,
@@ -22,10 +21,6 @@ import {
 } from './subject-records';
 
 /** A coded field and its code column, as our export writes them (the code column wins when both are there). */
-const coded = (f: FieldSpec): FieldSpec[] => [
-  f,
-  { field: `${f.field}Code`, zh: codeHeader(f.zh, 'zh-CN'), en: codeHeader(f.en, 'en'), type: f.type, codes: f.codes },
-];
 
 export const SUBJECT_FIELDS: FieldSpec[] = [
   {
@@ -178,14 +173,6 @@ export const SUBJECT_FIELDS: FieldSpec[] = [
   { field: 'consentVersion', zh: '知情同意书版本', en: 'Consent version', type: 'text' },
 ];
 
-/** The code column's value when the file has one, else the label column's. */
-function pick(v: Record<string, FieldValue>, field: string): FieldValue {
-  const code = v[`${field}Code`];
-  return code !== undefined && code !== null ? code : (v[field] ?? null);
-}
-const text = (x: FieldValue | undefined): string | null =>
-  x === null || x === undefined || x === '' ? null : Array.isArray(x) ? x.join(';') : String(x);
-
 /** Which columns a field reads (a field with none keeps a stored subject's value). */
 const COLUMNS: Partial<Record<ImportedField, string[]>> = {
   subjectNumber: ['subjectNumber'],
@@ -202,8 +189,8 @@ const COLUMNS: Partial<Record<ImportedField, string[]>> = {
 
 /** the status a row's dates say, when the file has no status column */
 function statusOf(v: Record<string, FieldValue>): SubjectStatus {
-  if (pick(v, 'withdrawalReason')) return 'withdrawn';
-  if (pick(v, 'eligible') === false) return 'screen_failed';
+  if (codeOrLabel(v, 'withdrawalReason')) return 'withdrawn';
+  if (codeOrLabel(v, 'eligible') === false) return 'screen_failed';
   if (v.endDate) return 'completed';
   if (v.treatmentStartDate) return 'on_treatment';
   if (v.enrollmentDate) return 'enrolled';
@@ -241,29 +228,29 @@ function planSubjectRows(env: PlanEnv, sheets: ReadonlyMap<string, ReadSheet>): 
   // without a status column a new subject's status comes from the row's dates; a stored one keeps its status
   const rows: IncomingSubject[] = sheet.rows.map((r: TypedRow) => {
     const v = r.values;
-    const status = (pick(v, 'status') as SubjectStatus | null) ?? statusOf(v);
-    const end = text(v.endDate);
-    const screening = text(v.screeningDate);
+    const status = (codeOrLabel(v, 'status') as SubjectStatus | null) ?? statusOf(v);
+    const end = textOf(v.endDate);
+    const screening = textOf(v.screeningDate);
     return {
       centerCode: String(v.centerCode),
       screeningNumber: String(v.screeningNumber),
-      subjectNumber: text(v.subjectNumber),
-      initials: text(v.initials) ?? '',
-      sex: pick(v, 'sex') as IncomingSubject['sex'],
+      subjectNumber: textOf(v.subjectNumber),
+      initials: textOf(v.initials) ?? '',
+      sex: codeOrLabel(v, 'sex') as IncomingSubject['sex'],
       birthYear: (v.birthYear as number | null) ?? null,
-      arm: armOf(text(pick(v, 'arm'))),
+      arm: armOf(textOf(codeOrLabel(v, 'arm'))),
       status,
-      firstConsentDate: text(v.firstConsentDate),
+      firstConsentDate: textOf(v.firstConsentDate),
       screeningDate: screening,
       screenFailureDate: status === 'screen_failed' ? (end ?? screening) : null,
-      screenFailureDetail: status === 'screen_failed' ? text(v.screenFailureReason) : null,
-      enrollmentDate: text(v.enrollmentDate),
-      treatmentStartDate: text(v.treatmentStartDate),
+      screenFailureDetail: status === 'screen_failed' ? textOf(v.screenFailureReason) : null,
+      enrollmentDate: textOf(v.enrollmentDate),
+      treatmentStartDate: textOf(v.treatmentStartDate),
       followUpDate: null,
       completionDate: status === 'completed' ? end : null,
       withdrawalDate: status === 'withdrawn' ? end : null,
       withdrawalReason:
-        status === 'withdrawn' ? ((pick(v, 'withdrawalReason') as WithdrawalReason | null) ?? null) : null,
+        status === 'withdrawn' ? ((codeOrLabel(v, 'withdrawalReason') as WithdrawalReason | null) ?? null) : null,
       withdrawalDetail: null,
       keep: has('status') || has('statusCode') ? keep : new Set([...keep, ...STATUS_KEPT]),
       at: {

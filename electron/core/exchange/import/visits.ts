@@ -15,18 +15,12 @@ import { latestToday } from '../../dates';
 import { AppError } from '../../errors';
 import { currentVersion, getVersionRow } from '../../visits/schedule';
 import { decisionAfter, syncSubjectVisits, UNSCHEDULED_SEQ } from '../../visits/visits';
-import { codeHeader } from '../layout';
 import { VISIT_STATUS } from '../vocab';
 import type { ImportKindDef, Plan, PlanEnv, ReadSheet } from './engine';
-import type { FieldSpec, FieldValue } from './fields';
+import { coded, codeOrLabel, textOf, type FieldSpec } from './fields';
 
 type VisitRow = typeof visits.$inferSelect;
 type SubjectRow = typeof subjects.$inferSelect;
-
-const coded = (f: FieldSpec): FieldSpec[] => [
-  f,
-  { field: `${f.field}Code`, zh: codeHeader(f.zh, 'zh-CN'), en: codeHeader(f.en, 'en'), type: f.type, codes: f.codes },
-];
 
 export const VISIT_FIELDS: FieldSpec[] = [
   {
@@ -104,13 +98,6 @@ export const VISIT_FIELDS: FieldSpec[] = [
   { field: 'deviation', zh: '方案偏离', en: 'Deviation', type: 'text' },
 ];
 
-function pick(v: Record<string, FieldValue>, field: string): FieldValue {
-  const code = v[`${field}Code`];
-  return code !== undefined && code !== null ? code : (v[field] ?? null);
-}
-const text = (x: FieldValue | undefined): string | null =>
-  x === null || x === undefined || x === '' ? null : Array.isArray(x) ? x.join(';') : String(x).trim();
-
 interface Write {
   subject: SubjectRow;
   own: boolean;
@@ -160,13 +147,13 @@ function planVisitRows(env: PlanEnv, sheets: ReadonlyMap<string, ReadSheet>): Pl
       continue;
     }
     const code = String(v.code).trim();
-    const unscheduled = pick(v, 'unscheduled') === true;
-    const actualDate = text(v.actualDate);
-    const status = (pick(v, 'status') as VisitStatus | null) ?? (actualDate ? 'done' : null);
+    const unscheduled = codeOrLabel(v, 'unscheduled') === true;
+    const actualDate = textOf(v.actualDate);
+    const status = (codeOrLabel(v, 'status') as VisitStatus | null) ?? (actualDate ? 'done' : null);
     const own = subject.centerId === ownCenter;
     const mine = stored.get(subject.id) ?? [];
     // an unscheduled visit is known by its code, day and name (two on one day are two visits)
-    const name = text(v.name);
+    const name = textOf(v.name);
     const before = unscheduled
       ? (mine.find(
           (x) => x.unscheduled && x.code === code && x.actualDate === actualDate && (name === null || x.name === name),
@@ -192,7 +179,7 @@ function planVisitRows(env: PlanEnv, sheets: ReadonlyMap<string, ReadSheet>): Pl
       else refuse('status', 'exchange.visitAlreadyRecorded');
       continue;
     }
-    const reason = has('reason') ? text(v.reason) : (before?.reason ?? null);
+    const reason = has('reason') ? textOf(v.reason) : (before?.reason ?? null);
     let bad = false;
     const no = (field: string, k: string, params?: Record<string, string | number>) => {
       refuse(field, k, params);
