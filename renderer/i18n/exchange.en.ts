@@ -176,7 +176,7 @@ export const exchangeEn: typeof exchangeZh = {
       validatedAt: 'Validated at',
       rejectedCells: 'Rejected cells',
       sheetRead: 'Sheet read: “{{sheet}}”',
-      sheetLine: 'header in row {{header}}; {{rows}} rows read without errors',
+      sheetLine: 'header in row {{header}}; {{rows}} rows whose cells could all be read',
       importedBefore: 'Imported before',
       importedBeforeYes: 'Yes: {{when}} (import batch {{batch}})',
       no: 'No',

@@ -166,7 +166,7 @@ export const exchangeZh = {
       validatedAt: '校验时间',
       rejectedCells: '被拒绝的单元格数',
       sheetRead: '读取的工作表“{{sheet}}”',
-      sheetLine: '表头在第 {{header}} 行；{{rows}} 行读取无误',
+      sheetLine: '表头在第 {{header}} 行；{{rows}} 行的单元格均可读取',
       importedBefore: '此前是否导入过',
       importedBeforeYes: '是：{{when}}（导入批次 {{batch}}）',
       no: '否',

@@ -125,8 +125,8 @@ describe('import report workbook', () => {
       const [read] = report.sheets;
       expect(summary.get(lang === 'zh-CN' ? '读取的工作表“AE”' : 'Sheet read: “AE”')).toBe(
         lang === 'zh-CN'
-          ? `表头在第 2 行；${read!.rows} 行读取无误`
-          : `header in row 2; ${read!.rows} rows read without errors`,
+          ? `表头在第 2 行；${read!.rows} 行的单元格均可读取`
+          : `header in row 2; ${read!.rows} rows whose cells could all be read`,
       );
 
       // every rejection, cell by cell, its reason in the workbook's language (the validation ran in Chinese)
