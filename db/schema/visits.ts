@@ -94,6 +94,11 @@ export const visits = sqliteTable(
       .on(t.windowEnd, t.studyId, t.centerId)
       .where(sql`${t.status} = 'planned'`),
     index('visits_study_calendar_idx').on(t.studyId, t.calendarDate),
+    // a center's last visit done (the per-center summary's last follow-up): one index step, however many visits of the
+    // study are overdue between it and today
+    index('visits_done_center_idx')
+      .on(t.centerId, t.calendarDate)
+      .where(sql`${t.status} = 'done'`),
     // recorded visits waiting for a deviation decision
     index('visits_proposed_idx')
       .on(t.studyId)

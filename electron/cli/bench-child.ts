@@ -6,6 +6,7 @@
  *   raw-write <in.xlsx> <out.xlsx>          exceljs's streaming writer alone, writing the cells of <in.xlsx>
  *   import <db> <protocol> <in.xlsx> <now>  validateImport + commitImport of an AE workbook (bench-import.ts)
  *   raw-import <in.xlsx> <db>               exceljs's streaming reader + a prepared INSERT into a plain table
+ *   raw-store <db> <protocol> <in.xlsx>     the same reader + the rows into adverse_events and audit_events as they are
  *   write <out.xlsx> <rows>                 our writer, the generated rows × 12 cells
  *   raw-generated-write <out.xlsx> <rows>   exceljs's streaming writer alone, the same cells
  */
@@ -14,7 +15,7 @@ import { openDatabase } from '../../db/open';
 import { contract, sponsorSheets } from '../api';
 import { exportStudyToFile } from '../core/exchange/export';
 import { parseInput } from '../core/validation';
-import { cpuMs, importTask, rawGeneratedWriteTask, rawImportTask, writeTask } from './bench-import';
+import { cpuMs, importTask, rawGeneratedWriteTask, rawImportTask, rawStoreTask, writeTask } from './bench-import';
 
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
@@ -53,10 +54,10 @@ async function exportTask(db: string, protocol: string, out: string) {
   }
 }
 
-/** The same cells, each sheet's rows as values, written by exceljs's streaming writer with nothing of ours around it. */
-async function rawWriteTask(input: string, out: string) {
+/** Every sheet's rows of a workbook as plain values (the workbook itself, ~1 GB for the large export, is let go). */
+async function cellsOf(input: string): Promise<{ name: string; rows: ExcelJS.CellValue[][] }[]> {
   const sheets: { name: string; rows: ExcelJS.CellValue[][] }[] = [];
-  // read whole (untimed): exceljs's streaming reader fails now and then on a sheet whose styles are not read yet
+  // read whole: exceljs's streaming reader fails now and then on a sheet whose styles are not read yet
   const book = new ExcelJS.Workbook();
   await book.xlsx.readFile(input);
   for (const ws of book.worksheets) {
@@ -64,6 +65,14 @@ async function rawWriteTask(input: string, out: string) {
     ws.eachRow({ includeEmpty: true }, (row) => rows.push((row.values as ExcelJS.CellValue[]).slice(1)));
     sheets.push({ name: ws.name, rows });
   }
+  return sheets;
+}
+
+/** The same cells, each sheet's rows as values, written by exceljs's streaming writer with nothing of ours around it. */
+async function rawWriteTask(input: string, out: string) {
+  const sheets = await cellsOf(input);
+  // untimed: the workbook read above is collected now, not by the timed writer (the child runs with --expose-gc)
+  (globalThis as { gc?: () => void }).gc?.();
   const cells = sheets.reduce((n, s) => n + s.rows.reduce((m, r) => m + r.length, 0), 0);
   const t = performance.now();
   const cpu0 = process.cpuUsage();
@@ -90,6 +99,7 @@ async function run(): Promise<void> {
     'raw-write': () => rawWriteTask(args[0]!, args[1]!),
     import: () => importTask(args[0]!, args[1]!, args[2]!, args[3]!),
     'raw-import': () => rawImportTask(args[0]!, args[1]!),
+    'raw-store': () => rawStoreTask(args[0]!, args[1]!, args[2]!),
     write: () => writeTask(args[0]!, Number(args[1])),
     'raw-generated-write': () => rawGeneratedWriteTask(args[0]!, Number(args[1])),
   };

@@ -78,6 +78,8 @@ describe('bench', () => {
       'exchange.import',
       'exchange.import.raw',
       'exchange.import.ratio',
+      'exchange.import.raw.plainTable',
+      'exchange.import.ratio.plainTable',
       'exchange.import.rss',
       'exchange.import.raw.rss',
       'backup.small',

@@ -10,7 +10,6 @@
 import type Database from 'better-sqlite3';
 import type { SponsorSheet } from '../../api/exchange';
 import type { CodeList } from '../../excel/codes';
-import { localDate } from '../dates';
 import { isSusar, saeClockState } from '../safety/clock';
 import type { Sheet } from '../../excel/write';
 import { lazy, toSheet, type Column, type SheetLayout } from './layout';
@@ -151,22 +150,16 @@ function summaryRows(scope: SheetScope): Iterable<SummaryRow> {
        GROUP BY c.id ORDER BY c.is_lead DESC, c.code`,
     )
     .all(scope.studyId, ...f.params) as Omit<SummaryRow, 'last_follow_up'>[];
-  // a center's last visit done: back along the study's calendar index from today (a done visit is never later), not a
-  // pass over the study's 100,000 visits; a center without subjects has no visits, and is not looked for (its walk back
-  // would find nothing only at the study's first visit)
-  const today = localDate(scope.now);
+  // a center's last visit done: the last entry of its done visits' index (visits_done_center_idx), not a walk back
+  // along the study's calendar past every visit still planned or overdue
   const lastDone = scope.snapshot.prepare(
-    `SELECT calendar_date AS last FROM visits WHERE study_id = ? AND calendar_date <= ? AND center_id = ?
-       AND status = 'done' ORDER BY calendar_date DESC LIMIT 1`,
+    `SELECT max(calendar_date) AS last FROM visits WHERE center_id = ? AND status = 'done'`,
   );
   return rows.map((r) => ({
     ...r,
     completed: r.completed ?? 0,
     not_completed: r.not_completed ?? 0,
-    last_follow_up:
-      r.screened === 0
-        ? null
-        : ((lastDone.get(scope.studyId, today, r.id) as { last: string } | undefined)?.last ?? null),
+    last_follow_up: (lastDone.get(r.id) as { last: string | null }).last,
   }));
 }
 

@@ -47,7 +47,7 @@ function subjectRow(db: AppDb, id: number): SubjectRow {
 }
 
 /** What an AE row stores from the typed fields once the rules pass (CTCAE term copied, clock computed). */
-type Derived = Omit<AeFields, never> & {
+export type AeValues = AeFields & {
   ctcaeTerm: string | null;
   soc: string | null;
   related: boolean;
@@ -80,15 +80,16 @@ export function checkAe(
   role: Role,
   f: AeFields,
   before: AeRow | null,
-  opts: { lookups?: AeLookups; assessedElsewhere?: boolean } = {},
-): Derived {
+  /** today: the latest date anywhere now (latestToday), given once by a caller checking many rows */
+  opts: { lookups?: AeLookups; assessedElsewhere?: boolean; today?: string } = {},
+): AeValues {
   const lookups = opts.lookups ?? dbLookups(ctx.db);
   const errors: FieldError[] = [];
   const refuse = (field: string, messageKey: string, params?: Record<string, string | number>) => {
     if (!errors.some((e) => e.field === `fields.${field}`))
       errors.push({ field: `fields.${field}`, messageKey, params });
   };
-  const today = latestToday(ctx);
+  const today = opts.today ?? latestToday(ctx);
 
   // severity on the study's scale; a CTCAE term's own grades
   let ctcaeTerm: string | null = null;
@@ -175,17 +176,29 @@ export function checkAe(
       : before && before.awarenessAt === awarenessAt && before.reportDueAt
         ? before.reportDueAt
         : reportDueAt(awarenessAt, settings.saeReportHours);
+  // every field named (no spread): an import builds 100,000 of these, and a spread plus added fields is ~10× slower
   return {
-    ...f,
-    grade,
-    severity,
-    seriousCriteria: criteria,
-    awarenessAt,
+    verbatimTerm: f.verbatimTerm,
     ctcaeCode: f.ctcaeCode ?? null,
     ctcaeTerm,
     soc,
-    related: isRelated(f.causality),
+    grade,
+    severity,
+    startDate: f.startDate,
+    endDate: f.endDate,
+    ongoing: f.ongoing,
+    serious: f.serious,
+    seriousCriteria: criteria,
+    awarenessAt,
     reportDueAt: dueAt,
+    expected: f.expected,
+    causality: f.causality,
+    related: isRelated(f.causality),
+    action: f.action,
+    treatment: f.treatment,
+    outcome: f.outcome,
+    visitId: f.visitId,
+    notes: f.notes,
   };
 }
 
@@ -213,30 +226,6 @@ export function aeChanges<T extends Pick<AeRow, (typeof AE_FIELDS)[number]>>(bef
   return changes;
 }
 
-export const rowValues = (d: Derived) => ({
-  verbatimTerm: d.verbatimTerm,
-  ctcaeCode: d.ctcaeCode,
-  ctcaeTerm: d.ctcaeTerm,
-  soc: d.soc,
-  grade: d.grade,
-  severity: d.severity,
-  startDate: d.startDate,
-  endDate: d.endDate,
-  ongoing: d.ongoing,
-  serious: d.serious,
-  seriousCriteria: d.seriousCriteria,
-  awarenessAt: d.awarenessAt,
-  reportDueAt: d.reportDueAt,
-  expected: d.expected,
-  causality: d.causality,
-  related: d.related,
-  action: d.action,
-  treatment: d.treatment,
-  outcome: d.outcome,
-  visitId: d.visitId,
-  notes: d.notes,
-});
-
 /** Records an AE; returns its id. */
 export function createAe(ctx: ServiceContext, input: ParsedInputOf<'aes.create'>, role: Role): number {
   const subject = subjectRow(ctx.db, input.subjectId);
@@ -254,7 +243,7 @@ export function createAe(ctx: ServiceContext, input: ParsedInputOf<'aes.create'>
       const row = tx
         .insert(adverseEvents)
         .values({
-          ...rowValues(values),
+          ...values,
           studyId: subject.studyId,
           centerId: subject.centerId,
           subjectId: subject.id,
@@ -287,7 +276,7 @@ export function updateAe(ctx: ServiceContext, input: ParsedInputOf<'aes.update'>
   const before = getAeRow(ctx.db, input.id);
   const subject = subjectRow(ctx.db, before.subjectId);
   const settings = safetySettingsOf(ctx.db, subject.studyId);
-  const values = rowValues(checkAe(ctx, subject, settings, role, input.fields, before));
+  const values = checkAe(ctx, subject, settings, role, input.fields, before);
   const changes = aeChanges(before, { ...before, ...values });
   if (Object.keys(changes).length === 0) return;
   const signedChanged = SIGNED_AE_FIELDS.some((f) => f in changes);

@@ -4,7 +4,8 @@
  * validate: the bytes are checked and read by the guarded streaming reader (excel/read.ts); each sheet the kind needs is
  * found by its tab name, its header row among the first rows (below titles, under merged group titles; Chinese,
  * English, synonyms, SDTM names; a sponsor's saved mapping), every cell of every row parsed to its field's type; then
- * the kind checks the typed rows against the database with the same rules as the screens and says what it would do.
+ * the kind checks the typed rows against the database with the same rules as the screens and says what it would do (a
+ * kind whose rows stand each on its own, AEs, checks each row as it is read: Planner.streamed).
  * The report lists every rejected cell (sheet, row, column, value, reason). Nothing is written.
  *
  * commit: the validated plan (kept in memory under a token, for its user, while the database has not changed) is
@@ -48,9 +49,12 @@ export interface ReadSheet {
   name: string;
   headerRow: number;
   columns: Record<string, number>;
+  /** the typed rows (empty for a sheet the planner takes row by row: Planner.streamed) */
   rows: TypedRow[];
-  /** data rows read, with those whose cells were rejected (rows holds the others) */
+  /** data rows read, with those whose cells were rejected */
   dataRows: number;
+  /** data rows whose every cell was read (in `rows`, or given to the planner) */
+  typedRows: number;
 }
 
 /** What a kind's plan does when committed, inside the import's transaction. */
@@ -69,14 +73,24 @@ export interface PlanEnv {
   /** the sponsor the user named (an SDTM workbook's new study takes it) */
   sponsor: string | null;
   lang: 'zh-CN' | 'en';
-  /** a rejection of a row (field: its column; null: the row) */
+  /** a rejection of a row (field: its column; null: the row). A row streamed to the planner is given whole. */
   reject(
     sheet: ReadSheet,
-    row: number,
+    row: number | TypedRow,
     field: string | null,
     key: string,
     params?: Record<string, string | number>,
   ): void;
+}
+
+/**
+ * A kind's checking of the file, made once the file is open. Rows that are checked each on its own (AEs) can be taken
+ * as they are read (`streamed`), so that a 100,000-row file's typed rows are never all in memory; the other sheets'
+ * rows are collected in ReadSheet.rows for `plan`, which decides when every sheet is read.
+ */
+export interface Planner {
+  streamed?: { sheet: string; row: (sheet: ReadSheet, row: TypedRow) => void };
+  plan(sheets: ReadonlyMap<string, ReadSheet>): Plan;
 }
 
 export interface ImportKindDef {
@@ -84,7 +98,7 @@ export interface ImportKindDef {
   sheets: readonly SheetSpec[];
   /** whether the study must be chosen (an SDTM workbook names its own) */
   needsStudy: boolean;
-  plan(env: PlanEnv, sheets: ReadonlyMap<string, ReadSheet>): Plan;
+  planner(env: PlanEnv): Planner;
 }
 
 // ---------- progress and cancel ----------
@@ -194,6 +208,7 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
     ) =>
       rejected.push({ sheet, row, column, value, messageKey: key, params, reason: translate(input.lang, key, params) });
 
+    const planner = kind.planner(planEnv(ctx, args.role, input, rejected));
     const specs = kind.sheets.map((spec) => ({ spec, name: pickSheet(file, spec, kind) }));
     job.progress.total = specs.reduce(
       (n, s) => n + (s.name ? (file.sheets.find((x) => x.name === s.name)?.rowCount ?? 0) : 0),
@@ -214,6 +229,7 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
         utcOffsetMinutes: input.utcOffsetMinutes,
         signal: job.abort.signal,
         onRow: () => void job.progress.done++,
+        take: planner.streamed?.sheet === spec.key ? planner.streamed.row : null,
         reject: (row, column, value, key, params) => reject(name, row, column, value, key, params),
         unknown: (u) => unknownHeaders.push({ sheet: name, sheetKey: spec.key, ...u }),
       });
@@ -222,7 +238,7 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
 
     job.progress.phase = 'checking';
     const sheetRejected = rejected.some((r) => r.row === 0);
-    const plan = sheetRejected ? null : kind.plan(planEnv(ctx, args.role, input, rejected), read);
+    const plan = sheetRejected ? null : planner.plan(read);
     if (job.abort.signal.aborted) throw new AppError('validation', 'excel.cancelled', { field: 'file' });
 
     rejected.sort((a, b) => a.sheet.localeCompare(b.sheet) || a.row - b.row || a.column.localeCompare(b.column));
@@ -238,7 +254,7 @@ export async function validateImport(ctx: ServiceContext, args: ValidateArgs): P
       sheets: [...read.values()].map((s) => ({
         name: s.name,
         headerRow: s.headerRow,
-        rows: s.rows.length,
+        rows: s.typedRows,
       })),
       created: plan?.created ?? 0,
       updated: plan?.updated ?? 0,
@@ -310,10 +326,11 @@ function planEnv(
               ? `${field}Code`
               : null;
       const column = f === null ? '' : columnLetter(sheet.columns[f]!);
-      const value = f === null ? '' : display(rowIndex(sheet).get(row)?.values[f]);
+      const typed = typeof row === 'number' ? rowIndex(sheet).get(row) : row;
+      const value = f === null ? '' : display(typed?.values[f]);
       rejected.push({
         sheet: sheet.name,
-        row,
+        row: typeof row === 'number' ? row : row.row,
         column,
         value,
         messageKey: key,
@@ -332,6 +349,8 @@ interface ReadOpts {
   utcOffsetMinutes: number;
   signal: AbortSignal;
   onRow(): void;
+  /** takes each typed row instead of ReadSheet.rows */
+  take: ((sheet: ReadSheet, row: TypedRow) => void) | null;
   reject(row: number, column: string, value: string, key: string, params?: Record<string, string | number>): void;
   unknown(u: Omit<UnknownHeader, 'sheet' | 'sheetKey'>): void;
 }
@@ -341,7 +360,7 @@ async function readSheet(file: XlsxFile, name: string, spec: SheetSpec, o: ReadO
   const head: { number: number; cells: Cell[] }[] = [];
   let match: HeaderMatch | null = null;
   let fields: { spec: FieldSpec; index: number }[] = [];
-  const out: ReadSheet = { spec, name, headerRow: 0, columns: {}, rows: [], dataRows: 0 };
+  const out: ReadSheet = { spec, name, headerRow: 0, columns: {}, rows: [], dataRows: 0, typedRows: 0 };
   const parseOpts = {
     lang: o.lang,
     date1904: o.date1904,
@@ -409,7 +428,10 @@ async function readSheet(file: XlsxFile, name: string, spec: SheetSpec, o: ReadO
         o.reject(number, columnLetter(f.index + 1), cellDisplay(cell), parsed.key, parsed.params);
       }
     }
-    if (!bad) out.rows.push({ row: number, values });
+    if (bad) return;
+    out.typedRows++;
+    if (o.take) o.take(out, { row: number, values });
+    else out.rows.push({ row: number, values });
   };
 
   let usable = true;

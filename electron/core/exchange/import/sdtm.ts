@@ -788,5 +788,5 @@ export const sdtmImport: ImportKindDef = {
     { key: 'ae', names: ['AE'], fields: AE_SDTM_FIELDS, optional: true },
     { key: 'tv', names: ['TV'], fields: TV_FIELDS, optional: true },
   ],
-  plan: planSdtm,
+  planner: (env) => ({ plan: (sheets) => planSdtm(env, sheets) }),
 };

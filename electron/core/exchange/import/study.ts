@@ -554,5 +554,5 @@ export const studyImport: ImportKindDef = {
       optional: true,
     },
   ],
-  plan: planStudy,
+  planner: (env) => ({ plan: (sheets) => planStudy(env, sheets) }),
 };

@@ -326,5 +326,5 @@ export const subjectImport: ImportKindDef = {
       fields: SUBJECT_FIELDS,
     },
   ],
-  plan: planSubjectRows,
+  planner: (env) => ({ plan: (sheets) => planSubjectRows(env, sheets) }),
 };

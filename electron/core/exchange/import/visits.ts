@@ -316,5 +316,5 @@ export const visitImport: ImportKindDef = {
       fields: VISIT_FIELDS,
     },
   ],
-  plan: planVisitRows,
+  planner: (env) => ({ plan: (sheets) => planVisitRows(env, sheets) }),
 };

@@ -1,0 +1,1 @@
+CREATE INDEX `visits_done_center_idx` ON `visits` (`center_id`,`calendar_date`) WHERE "visits"."status" = 'done';
