@@ -706,6 +706,8 @@ const en: Messages = {
     excel: {
       sheetMissing: 'The workbook has no sheet named “{{names}}”',
       notAWholeNumber: '“{{value}}” is not a whole number',
+      mergedCell:
+        'Cell {{cell}} is inside the merged cells {{range}}: a merged value belongs to its first row ({{top}}) only. Unmerge the cells and fill in every row',
       emptyFile: 'The file is empty (0 bytes): choose the Excel workbook (.xlsx) to import',
       tooLarge:
         'The file is {{size}}, over the limit of {{max}}: split it into smaller workbooks and import them one by one',

@@ -684,6 +684,8 @@ const zhCN = {
     excel: {
       sheetMissing: '工作簿中没有名为“{{names}}”的工作表',
       notAWholeNumber: '“{{value}}”不是整数',
+      mergedCell:
+        '单元格 {{cell}} 位于合并单元格 {{range}} 中，合并后的值只属于第一行（第 {{top}} 行）：请取消合并，在每一行分别填写',
       emptyFile: '文件是空的（0 字节）：请选择要导入的 Excel 工作簿（.xlsx）',
       tooLarge: '文件大小为 {{size}}，超过上限 {{max}}：请拆分成几个较小的工作簿后分别导入',
       oldXls: '这是旧版 Excel 文件（.xls）：请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（.xlsx）”后再导入',

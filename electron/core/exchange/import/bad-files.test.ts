@@ -180,11 +180,13 @@ describe('bad files through the import: a clear message each, the database uncha
     });
   });
 
-  it('merged cells across data rows: a covered cell is rejected where it is (its value is the first row’s only)', async () => {
+  it('merged cells across data rows: a covered cell is rejected where it is, naming the merge', async () => {
     const bytes = await workbook([good('发热'), [null, '头痛', 1, subject.first_consent_date, '痊愈']], (ws) =>
       ws.mergeCells('A2:A3'),
     );
-    const report = await rejected(bytes, 'validation.required', { row: 3, column: 'A' });
+    const report = await rejected(bytes, 'excel.mergedCell', { row: 3, column: 'A' });
+    expect(report.rejected[0]).toMatchObject({ params: { cell: 'A3', range: 'A2:A3', top: 2 } });
+    expect(report.rejected[0]!.reason).toContain('A2:A3');
     expect(report.rejectedRows).toBe(1);
   });
 

@@ -25,7 +25,7 @@ import type {
 import type { ParsedInputOf, Role } from '../../../api';
 import { cellDisplay, columnLetter, type Cell } from '../../../excel/cell';
 import { findHeaderRow, headerKey, headerProblems, type HeaderMapping, type HeaderMatch } from '../../../excel/headers';
-import { openXlsx, type XlsxFile } from '../../../excel/read';
+import { openXlsx, type MergeRange, type XlsxFile } from '../../../excel/read';
 import { recordAudit } from '../../audit/audit';
 import type { ServiceContext, Tx } from '../../context';
 import { AppError, fieldError } from '../../errors';
@@ -413,6 +413,8 @@ async function readSheet(file: XlsxFile, name: string, spec: SheetSpec, o: ReadO
           e.index.map((i) => cells[i]),
         ),
     );
+  // merges spanning rows: a blank cell under one is rejected as such, not as a required value missing
+  const dataMerges = file.merges(name).filter((m) => m.bottom > m.top);
   const takeRow = (number: number, cells: Cell[]) => {
     if (cells.every((c) => c.kind === 'empty' || (c.kind === 'text' && c.text.trim() === ''))) return;
     if (number === match!.headerRow + 1 && isExample(cells)) return;
@@ -425,7 +427,16 @@ async function readSheet(file: XlsxFile, name: string, spec: SheetSpec, o: ReadO
       if (parsed.ok) values[f.spec.field] = parsed.value;
       else {
         bad = true;
-        o.reject(number, columnLetter(f.index + 1), cellDisplay(cell), parsed.key, parsed.params);
+        const column = columnLetter(f.index + 1);
+        // a blank cell covered by a merge down the rows: its value is the merge's first row's only
+        const merge = cell.kind === 'empty' ? dataMerges.find((m) => coveredBy(m, number, f.index + 1)) : undefined;
+        if (merge)
+          o.reject(number, column, '', 'excel.mergedCell', {
+            cell: `${column}${number}`,
+            range: merge.ref,
+            top: merge.top,
+          });
+        else o.reject(number, column, cellDisplay(cell), parsed.key, parsed.params);
       }
     }
     if (bad) return;
@@ -453,6 +464,8 @@ async function readSheet(file: XlsxFile, name: string, spec: SheetSpec, o: ReadO
   return usable ? out : null;
 }
 const EMPTY: Cell = { kind: 'empty' };
+const coveredBy = (m: MergeRange, row: number, col: number): boolean =>
+  row > m.top && row <= m.bottom && col >= m.left && col <= m.right;
 
 /** A sheet's rows by row number (built once, for the rejections a plan makes). */
 const indexes = new WeakMap<ReadSheet, Map<number, TypedRow>>();
