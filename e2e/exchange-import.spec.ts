@@ -278,6 +278,21 @@ test('excel import: template, rejected rows fixed, commit, progress and cancel, 
     await expect(page.getByTestId('import-saved-mapping')).toContainText('The saved column mapping will be used');
     await expect(page.getByTestId('import-done')).toContainText('Imported: 1 new, 0 updated');
     await shot(page, testInfo, '07-english');
+    // every kind offered with its English line (the kind is picked back: the tab keeps its choice)
+    const hints: [string, string][] = [
+      ['Study set-up', 'found by protocol number'],
+      ['Subjects', 'de-identified subjects'],
+      ['Visits', 'by subject number and visit code'],
+      ['SDTM', 'STUDYID names the study'],
+      ['Adverse events (AE)', 'a new AE number is added'],
+    ];
+    for (const [kind, hint] of hints) {
+      await tab.getByLabel('Content', { exact: true }).click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: kind }).click();
+      await dropdownsClosed(page);
+      await expect(tab.getByTestId('import-kind-hint')).toContainText(hint);
+      if (kind === 'SDTM') await shot(page, testInfo, '07b-english-sdtm-hint');
+    }
     await page.getByRole('button', { name: 'Interface language' }).click();
     await page.getByRole('menuitem', { name: '中文' }).click();
     await expect(page.getByRole('heading', { name: 'Excel 交换' })).toBeVisible();

@@ -42,6 +42,21 @@ test('excel import: the first study from an SDTM workbook (CDISC pilot), bad AEs
     await options.filter({ hasText: 'SDTM 格式' }).click();
     await dropdownsClosed(page);
     await expect(tab.getByTestId('import-kind-hint')).toContainText('STUDYID');
+    // the same page in English
+    await page.getByRole('button', { name: '界面语言' }).click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await expect(page.getByText('No studies yet')).toBeVisible();
+    await expect(tab.getByTestId('import-kind-hint')).toContainText('STUDYID names the study');
+    // the blank template follows the screen's language until one is picked
+    await expect(tab.getByTestId('import-template-lang').getByRole('radio', { name: 'English' })).toBeChecked();
+    await tab.getByLabel('Content', { exact: true }).click();
+    await expect(options).toHaveText(['Study set-up', 'SDTM']);
+    await shot(page, testInfo, '00-empty-english');
+    await page.keyboard.press('Escape');
+    await dropdownsClosed(page);
+    await page.getByRole('button', { name: 'Interface language' }).click();
+    await page.getByRole('menuitem', { name: '中文' }).click();
+    await expect(page.getByText('还没有研究项目')).toBeVisible();
   });
 
   await test.step('the whole pilot: each AE that breaks the rules is refused with its reason', async () => {

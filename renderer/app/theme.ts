@@ -6,8 +6,10 @@ export const theme: ThemeConfig = {
     colorPrimary: '#1d5a96',
     borderRadius: 4,
     fontSize: 14,
+    // a Latin face before the Chinese ones everywhere: where the system UI font is missing (Linux), a CJK font would
+    // otherwise draw ’ and “ ” full-width inside English text
     fontFamily:
-      "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', 'Noto Sans CJK SC', 'Noto Sans SC', 'Helvetica Neue', Arial, sans-serif",
+      "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'Helvetica Neue', Arial, 'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', 'Noto Sans CJK SC', 'Noto Sans SC', sans-serif",
     colorBgLayout: '#f3f5f8',
   },
   components: {

@@ -76,7 +76,9 @@ export function ImportTab({
   const [kind, setKind] = useState<ImportKind>(studyId === null ? 'study' : 'aes');
   const kinds = studyId === null ? OWN_STUDY_KINDS : importKinds;
   const [sponsor, setSponsor] = useState('');
-  const [templateLang, setTemplateLang] = useState<Locale>(locale);
+  // the screen's language until the user picks one
+  const [chosenTemplateLang, setTemplateLang] = useState<Locale | null>(null);
+  const templateLang = chosenTemplateLang ?? locale;
   const [templateBusy, setTemplateBusy] = useState(false);
   const [file, setFile] = useState<ChosenFile | null>(null);
   const [reading, setReading] = useState(false);

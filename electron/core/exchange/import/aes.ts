@@ -554,6 +554,7 @@ function aeApplier(writes: readonly AeWrite[]): Plan['apply'] {
         updateChanges[i] = changes;
       }
     });
+    // one writer for the whole batch: the chain's head read once, not per event
     const audit = auditBatch(c);
     writes.forEach((w, i) => {
       if (w.kind === 'create')
