@@ -84,7 +84,13 @@ function* rowsOf<R extends { id: number }>(
   params: unknown[],
   changed: ReadonlySet<number> | null,
 ): Generator<R> {
-  for (const row of stmt.iterate(...params) as IterableIterator<R>) if (!changed || changed.has(row.id)) yield row;
+  // read as arrays and named here: better-sqlite3 builds a row object through V8's API, a third slower on 100,000 rows
+  const names = stmt.columns().map((c) => c.name);
+  for (const values of stmt.raw(true).iterate(...params) as IterableIterator<unknown[]>) {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+    if (!changed || changed.has(row.id as number)) yield row as R;
+  }
 }
 
 // ---------- per-center summary ----------
