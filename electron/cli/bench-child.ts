@@ -15,12 +15,20 @@ import { openDatabase } from '../../db/open';
 import { contract, sponsorSheets } from '../api';
 import { exportStudyToFile } from '../core/exchange/export';
 import { parseInput } from '../core/validation';
-import { cpuMs, importTask, rawGeneratedWriteTask, rawImportTask, rawStoreTask, writeTask } from './bench-import';
+import {
+  childOpenOptions,
+  cpuMs,
+  importTask,
+  rawGeneratedWriteTask,
+  rawImportTask,
+  rawStoreTask,
+  writeTask,
+} from './bench-import';
 
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 async function exportTask(db: string, protocol: string, out: string) {
-  const opened = await openDatabase(db);
+  const opened = await openDatabase(db, childOpenOptions());
   try {
     const study = opened.db.$client.prepare('SELECT id FROM studies WHERE protocol_number = ?').get(protocol) as {
       id: number;

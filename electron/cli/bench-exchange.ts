@@ -1,6 +1,7 @@
 /**
  * The Excel exchange figures of `npm run bench` (issue 7): each measured task runs in a child process of its own
- * (bench-child.ts) so that its peak RSS is its own, not the bench's with the large seed in it.
+ * (bench-child.ts, bundled as the app's main process is) so that its peak RSS is its own, not the bench's with the
+ * large seed in it.
  *
  * - export: the full sponsor export of the study with the most visits (the large seed's ~100,000-row visit tracker),
  *   against exceljs's streaming writer alone writing the very same cells (read back from our workbook): the ratio.
@@ -18,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { build } from 'esbuild';
 import type { BenchResult } from './benchmarks';
 import { aeImportSource, IMPORT_ROWS, writeAeImportWorkbook } from './bench-import';
 import type { CliIo } from './io';
@@ -25,34 +27,54 @@ import type { CliIo } from './io';
 export const EXCHANGE_TARGETS = { exportRatio: 1.3, writeRatio: 1.3, importRatio: 1.5, rssMb: 400 } as const;
 
 const root = path.resolve(import.meta.dirname, '../..');
+const migrations = path.join(root, 'db/migrations');
 
-/** Runs one bench-child task; resolves with its JSON line. */
-function child<T>(args: string[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      ['--expose-gc', path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'electron/cli/bench-child.ts', ...args],
-      {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`bench-child ${args[0]} exited ${code}: ${err.trim()}`));
-      const last = out.trim().split('\n').at(-1) ?? '';
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`bench-child ${args[0]} printed no result: ${out}${err}`));
-      }
-    });
+/**
+ * bench-child.ts bundled as the desktop app's main process is (esbuild, node_modules outside), so that a child's memory
+ * is the app's: run through tsx, every child also held the TypeScript loader (~40 MB more RSS before any work).
+ */
+async function bundleChild(): Promise<string> {
+  // under node_modules/.cache: the bundle's packages (exceljs, better-sqlite3 …) resolve from the repository's
+  const outfile = path.join(root, 'node_modules/.cache/trialdesk-bench/bench-child.mjs');
+  await build({
+    entryPoints: [path.join(root, 'electron/cli/bench-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile,
+    logLevel: 'error',
   });
+  return outfile;
 }
+
+/** Runs one task of a bench child; resolves with its JSON line. */
+type Child = <T>(args: string[]) => Promise<T>;
+
+const childOf =
+  (bundle: string): Child =>
+  <T>(args: string[]) =>
+    new Promise<T>((resolve, reject) => {
+      const p = spawn(process.execPath, ['--expose-gc', bundle, ...args], {
+        cwd: root,
+        env: { ...process.env, TRIALDESK_BENCH_MIGRATIONS: migrations },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      p.on('error', reject);
+      p.on('close', (code) => {
+        if (code !== 0) return reject(new Error(`bench-child ${args[0]} exited ${code}: ${err.trim()}`));
+        const last = out.trim().split('\n').at(-1) ?? '';
+        try {
+          resolve(JSON.parse(last) as T);
+        } catch {
+          reject(new Error(`bench-child ${args[0]} printed no result: ${out}${err}`));
+        }
+      });
+    });
 
 interface Timed {
   ms: number;
@@ -92,6 +114,7 @@ export async function benchExchange(args: {
   const { sqlite, dir, io } = args;
   const generated = args.rows ?? IMPORT_ROWS;
   const runs = args.runs ?? 3;
+  const child = childOf(await bundleChild());
   const results: BenchResult[] = [];
   const study = sqlite
     .prepare(
@@ -136,13 +159,19 @@ export async function benchExchange(args: {
     },
     { name: 'exchange.export.raw.rss', value: raw.maxRssMb, unit: 'MB', better: 'lower' },
   );
-  results.push(...(await benchWrite(dir, io, generated, runs)));
-  results.push(...(await benchImport(sqlite, dir, io, generated, runs)));
+  results.push(...(await benchWrite(child, dir, io, generated, runs)));
+  results.push(...(await benchImport(child, sqlite, dir, io, generated, runs)));
   return results;
 }
 
 /** Our writer against exceljs's streaming writer on the same generated 100,000 × 12 cells. */
-async function benchWrite(dir: string, io: CliIo, generated: number, runs: number): Promise<BenchResult[]> {
+async function benchWrite(
+  child: Child,
+  dir: string,
+  io: CliIo,
+  generated: number,
+  runs: number,
+): Promise<BenchResult[]> {
   const rows = String(generated);
   const [ours, raw] = await alternated(runs, [
     () => child<Timed & { cells: number }>(['write', path.join(dir, 'write-ours.xlsx'), rows]),
@@ -168,6 +197,7 @@ async function benchWrite(dir: string, io: CliIo, generated: number, runs: numbe
  * copy is taken after a full checkpoint, so that it holds everything the seeded file holds.
  */
 async function benchImport(
+  child: Child,
   sqlite: Database.Database,
   dir: string,
   io: CliIo,

@@ -30,6 +30,13 @@ import { sheet, writeWorkbook, type ColumnKind, type Scalar } from '../excel/wri
 
 export const IMPORT_ROWS = 100_000;
 
+/**
+ * A bench child run from its bundle (bench-exchange.ts) finds the migrations where the parent says: the bundle's own
+ * folder is a temporary one. Run through tsx, it needs nothing.
+ */
+export const childOpenOptions = () =>
+  process.env.TRIALDESK_BENCH_MIGRATIONS ? { migrationsFolder: process.env.TRIALDESK_BENCH_MIGRATIONS } : {};
+
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 /** CPU time of this process (all threads, user + system): steadier than wall time on a machine others share */
 export const cpuMs = (since?: NodeJS.CpuUsage): number => {
@@ -166,7 +173,7 @@ export async function writeAeImportWorkbook(
  * give causality), on a clock at `nowIso` (the instant the workbook was made for).
  */
 export async function importTask(db: string, protocol: string, file: string, nowIso: string) {
-  const opened = await openDatabase(db);
+  const opened = await openDatabase(db, childOpenOptions());
   try {
     const study = opened.db.$client.prepare('SELECT id FROM studies WHERE protocol_number = ?').get(protocol) as {
       id: number;
