@@ -19,13 +19,12 @@ import {
   childOpenOptions,
   cpuMs,
   importTask,
+  maxRssMb,
   rawGeneratedWriteTask,
   rawImportTask,
   rawStoreTask,
   writeTask,
 } from './bench-import';
-
-const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 async function exportTask(db: string, protocol: string, out: string) {
   const opened = await openDatabase(db, childOpenOptions());

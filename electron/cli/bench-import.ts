@@ -37,7 +37,19 @@ export const IMPORT_ROWS = 100_000;
 export const childOpenOptions = () =>
   process.env.TRIALDESK_BENCH_MIGRATIONS ? { migrationsFolder: process.env.TRIALDESK_BENCH_MIGRATIONS } : {};
 
-const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
+/**
+ * This process's peak RSS in MB. On Linux, VmHWM: it starts afresh at exec, whereas ru_maxrss keeps the peak of the
+ * image forked from the parent (a bench child spawned by the bench, which holds the large seed, would report 1.5 GB).
+ */
+export function maxRssMb(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) / 1024;
+  } catch {
+    // not Linux: ru_maxrss
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
 /** CPU time of this process (all threads, user + system): steadier than wall time on a machine others share */
 export const cpuMs = (since?: NodeJS.CpuUsage): number => {
   const c = process.cpuUsage(since);
